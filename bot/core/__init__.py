@@ -1,0 +1,1 @@
+"""The pure core: knowledge, matching and answers. Nothing here imports discord."""
