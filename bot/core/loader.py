@@ -1,0 +1,180 @@
+"""Read and validate a knowledge directory, reporting every problem with file, line and entry.
+
+Nothing is half-loaded: `load_directory` either returns a complete `Knowledge` or raises
+`KnowledgeError` listing all problems found, so a caller can keep serving what it had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.core.knowledge import Knowledge
+from bot.core.schema import Entry, KnowledgeFile
+from bot.core.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in the knowledge directory, located as precisely as the file allows."""
+
+    file: str
+    line: int | None
+    entry: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {f'entry {self.entry!r}: ' if self.entry else ''}{self.message}"
+
+
+class KnowledgeError(Exception):
+    """The directory is not usable; `problems` says why, every one of them."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the knowledge base:\n" + "\n".join(map(str, problems)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Located:
+    entry: Entry
+    file: str
+    line: int
+
+
+def load_directory(directory: Path) -> Knowledge:
+    """Validate every `*.yaml` file in `directory` and build the knowledge, or raise KnowledgeError."""
+    if not directory.is_dir():
+        raise KnowledgeError([Problem(str(directory), None, None, "is not a directory")])
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise KnowledgeError([Problem(str(directory), None, None, "holds no *.yaml files")])
+    problems: list[Problem] = []
+    located: list[_Located] = []
+    for path in files:
+        found, file_problems = _load_file(path, directory)
+        located.extend(found)
+        problems.extend(file_problems)
+    problems.extend(_cross_file_problems(located))
+    if problems:
+        raise KnowledgeError(problems)
+    return Knowledge(tuple(item.entry for item in located))
+
+
+def _load_file(path: Path, root: Path) -> tuple[list[_Located], list[Problem]]:
+    name = f"{root.name}/{path.name}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(name, None, None, f"cannot be read: {exc}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        return [], [Problem(name, line, None, f"YAML syntax error: {reason}")]
+    problems = [Problem(name, line, None, message) for line, message in _duplicate_keys(node)]
+    try:
+        parsed = KnowledgeFile.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = error["loc"]
+            problems.append(Problem(name, _line_of(node, loc), _entry_id(data, loc), _describe(error)))
+        return [], problems
+    assert isinstance(node, yaml.MappingNode)
+    entry_nodes = _value(node, "entries")
+    lines = [n.start_mark.line + 1 for n in entry_nodes.value] if entry_nodes is not None else []
+    return [_Located(e, name, line) for e, line in zip(parsed.entries, lines, strict=True)], problems
+
+
+def _cross_file_problems(located: Iterable[_Located]) -> list[Problem]:
+    """Ids must be unique, and an alias may name only one entry, across all files."""
+    problems: list[Problem] = []
+    ids: dict[str, _Located] = {}
+    aliases: dict[str, _Located] = {}
+    for item in located:
+        first = ids.setdefault(item.entry.id, item)
+        if first is not item:
+            problems.append(
+                Problem(
+                    item.file, item.line, item.entry.id, f"duplicate id (first defined at {first.file}:{first.line})"
+                )
+            )
+        for alias in item.entry.aliases:
+            owner = aliases.setdefault(fold(alias), item)
+            if owner.entry.id != item.entry.id:
+                problems.append(
+                    Problem(
+                        item.file, item.line, item.entry.id, f"alias {alias!r} already names entry {owner.entry.id!r}"
+                    )
+                )
+    return problems
+
+
+def _describe(error: Any) -> str:
+    field = ".".join(str(part) for part in error["loc"][2:]) or ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"])
+    if error["type"] == "missing":
+        return f"missing key {field!r}"
+    if error["type"] == "extra_forbidden":
+        return f"unknown key {field!r}"
+    return f"{field}: {message}" if field else message
+
+
+def _entry_id(data: Any, loc: tuple[Any, ...]) -> str | None:
+    if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int) and isinstance(data, dict):
+        entries = data.get("entries")
+        if isinstance(entries, list) and loc[1] < len(entries) and isinstance(entries[loc[1]], dict):
+            entry_id = entries[loc[1]].get("id")
+            return str(entry_id) if entry_id is not None else f"#{loc[1] + 1}"
+    return None
+
+
+def _value(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                return value_node  # type: ignore[no-any-return]
+    return None
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Follow a pydantic error location through the YAML node tree to the deepest line known."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = _value(node, str(part))
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _duplicate_keys(node: yaml.Node | None) -> list[tuple[int, str]]:
+    """yaml.safe_load keeps the last of two equal keys silently; an admin wants to hear about it."""
+    found: list[tuple[int, str]] = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in current.value:
+                if key_node.value in seen:
+                    found.append((key_node.start_mark.line + 1, f"duplicate key {key_node.value!r}"))
+                seen.add(key_node.value)
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(found)
