@@ -1,0 +1,184 @@
+"""Text normalisation shared by the index and the questions, so both sides are cut the same way.
+
+A question becomes a list of *terms*: folded, stemmed content words plus a few language-neutral
+concept terms ("?when", "#ep3") for interrogatives and episode numbers, so that "Wann…" and
+"When…" or "Folge 3" and "third episode" meet in the same place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.core.schema import Lang
+
+_DISCORD_MARKUP = re.compile(r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>|<t:-?\d+(?::\w)?>|https?://\S+")
+_NON_WORD = re.compile(r"[^\w]+")
+_SPACES = re.compile(r"\s+")
+
+# Interrogatives carry the question's intent; they map to one term in both languages.
+_CONCEPTS: tuple[tuple[str, str], ...] = (
+    ("wie viele", "?count"),
+    ("wie viel", "?count"),
+    ("how many", "?count"),
+    ("how much", "?count"),
+    ("wie lange", "?duration"),
+    ("wie lang", "?duration"),
+    ("how long", "?duration"),
+    ("wie alt", "?age"),
+    ("how old", "?age"),
+    ("seit wann", "?since"),
+    ("since when", "?since"),
+    ("wann", "?when"),
+    ("when", "?when"),
+    ("wer", "?who"),
+    ("wem", "?who"),
+    ("wen", "?who"),
+    ("wessen", "?who"),
+    ("who", "?who"),
+    ("whom", "?who"),
+    ("whose", "?who"),
+    ("wo", "?where"),
+    ("woher", "?where"),
+    ("wohin", "?where"),
+    ("where", "?where"),
+    ("warum", "?why"),
+    ("wieso", "?why"),
+    ("weshalb", "?why"),
+    ("why", "?why"),
+)
+_CONCEPT_OF = dict(_CONCEPTS)
+
+_CARDINALS = {
+    "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9, "01": 1, "02": 2, "03": 3,
+    "04": 4, "05": 5, "06": 6, "eins": 1, "one": 1, "zwei": 2, "two": 2, "drei": 3, "three": 3,
+    "vier": 4, "four": 4, "funf": 5, "five": 5, "sechs": 6, "six": 6,
+}  # fmt: skip
+_ORDINALS = {
+    "erste": 1, "ersten": 1, "erster": 1, "erstes": 1, "first": 1, "1st": 1,
+    "zweite": 2, "zweiten": 2, "zweiter": 2, "zweites": 2, "second": 2, "2nd": 2,
+    "dritte": 3, "dritten": 3, "dritter": 3, "drittes": 3, "third": 3, "3rd": 3,
+    "vierte": 4, "vierten": 4, "vierter": 4, "viertes": 4, "fourth": 4, "4th": 4,
+    "funfte": 5, "funften": 5, "funfter": 5, "funftes": 5, "fifth": 5, "5th": 5,
+    "sechste": 6, "sechsten": 6, "sechster": 6, "sechstes": 6, "sixth": 6, "6th": 6,
+}  # fmt: skip
+_NUMBERS = {**_CARDINALS, **_ORDINALS}
+
+
+def _alternatives(words: dict[str, int]) -> str:
+    return "(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")"
+
+
+_NOUN = r"(?:folge|folgen|episode|episoden|episodes|ep|eps|teil|part)"
+_SINGULAR_NOUN = r"(?:folge|episode|ep|teil|part)"
+# "Folge 3", "episode three", "3. Folge", "third episode", "die dritte neue Folge", "S01E03";
+# a cardinal before a plural noun ("sechs Folgen") is a count, not an episode.
+_EPISODE_RES = (
+    re.compile(r"\bs0?1\s*e0?(\d)\b"),
+    re.compile(rf"\b{_NOUN}\s*(?:nr|no|nummer|number)?\s*{_alternatives(_NUMBERS)}\b"),
+    re.compile(rf"\b{_alternatives(_NUMBERS)}\s+{_SINGULAR_NOUN}\b"),
+    re.compile(rf"\b{_alternatives(_ORDINALS)}\s+\w+\s+{_NOUN}\b"),
+)
+
+_STOPWORDS = frozenset(
+    """
+    a about all also am an and any anything are as at be been being but by can could did do does doing
+    done for from get got had has have he her here him his i if in into is it its just know like me
+    more my of on one or our out please s say she so some tell than that the their them then there
+    these they this those to too us very was we were what whats which will with would you your yours
+    tho though actually really exactly again ever
+    ab aber alle als also am an auch auf aus bei bin bis bitte da dann das dass dem den der des die
+    dies diese diesem diesen dieser dieses doch du ein eine einem einen einer eines er es etwa etwas
+    euch fur gab gibt gibts habe haben hat hatte hatten hier ich ihr im in ist ja jemand kann
+    kannst konnen konnte man mal mir mit mochte nach nicht noch nur ob oder schon sein seine seinen
+    seiner sich sie sind so soll sollte uber um und uns unter vom von vor war waren was weiss welche
+    welchem welchen welcher welches wenn werden wie wir wird wurde wurden zu zum zur eigentlich
+    genau denn nochmal eig eigtl hey hi hallo hello yo ok okay pls plz bot
+    """.split()
+)
+
+# Suffixes removed from longer words, longest first: enough to meet "Folgen"/"Folge" or
+# "released"/"release" without a full stemmer for two languages.
+_SUFFIXES = ("ungen", "ation", "ings", "ung", "ing", "ern", "ers", "ies", "en", "er", "es", "ed", "or", "e", "s", "n")
+
+_GERMAN_MARKERS = frozenset(
+    """der die das und ist wer wie wann wo welche welcher welches gibt es ein eine nicht mit von zu den
+    dem des auch noch hat haben kann ich du sie serie folge folgen kommt kam lauft man sind wird wurde
+    uber fur gedreht heisst woher warum seit mal ab doku zum zur im vom bei wieviele wieviel""".split()
+)
+_ENGLISH_MARKERS = frozenset(
+    """the and is who what when where which how does did do a an of it on can i you are show episode
+    episodes series about whats who's was were there they with for from watch released many much long
+    director directed produced made get got why whose has have this that""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Case, accents and ß folded, whitespace collapsed: "Hülkenberg" and "hulkenberg" meet."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def clean(text: str) -> str:
+    """Folded words only: Discord mentions, emoji, links and punctuation gone."""
+    text = _DISCORD_MARKUP.sub(" ", text)
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).strip()
+
+
+def stem(word: str) -> str:
+    if len(word) <= 4 or word[0] in "?#" or word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def episode_number(cleaned: str) -> tuple[int | None, str]:
+    """Find an episode number in any usual form; return it and the text without the number words."""
+    for pattern in _EPISODE_RES:
+        match = pattern.search(cleaned)
+        if match:
+            raw = match.group(1)
+            number = int(raw) if raw.isdigit() else _NUMBERS[raw]
+            if pattern is _EPISODE_RES[0]:
+                return number, f"{cleaned[: match.start()]} episode {cleaned[match.end() :]}"
+            start, end = match.span(1)
+            return number, f"{cleaned[:start]} {cleaned[end:]}"
+    return None, cleaned
+
+
+def terms(text: str) -> list[str]:
+    """The terms a text is matched by, in order, without duplicates."""
+    cleaned = clean(text)
+    episode, cleaned = episode_number(cleaned)
+    found: list[str] = [f"#ep{episode}"] if episode is not None else []
+    words = cleaned.split()
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i : i + 2])
+        if pair in _CONCEPT_OF:
+            found.append(_CONCEPT_OF[pair])
+            i += 2
+            continue
+        word = words[i]
+        if word in _CONCEPT_OF:
+            found.append(_CONCEPT_OF[word])
+        elif word not in _STOPWORDS:
+            found.append(stem(word))
+        i += 1
+    return list(dict.fromkeys(found))
+
+
+def detect_language(text: str, fallback: Lang) -> Lang:
+    """German or English by function words and umlauts; `fallback` when the text does not tell."""
+    lowered = text.casefold()
+    words = clean(text).split()
+    german = sum(w in _GERMAN_MARKERS for w in words) + 2 * sum(c in "äöüß" for c in lowered)
+    english = sum(w in _ENGLISH_MARKERS for w in words)
+    if german > english:
+        return "de"
+    if english > german:
+        return "en"
+    return fallback

@@ -1,0 +1,111 @@
+"""The engine: asking, refusing bad input, atomic reloads and autocomplete."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.core.engine import Engine
+from bot.core.loader import KnowledgeError
+from tests.knowledge_factory import entry, write
+
+
+def small_engine(directory: Path) -> Engine:
+    write(
+        directory,
+        "a.yaml",
+        [
+            entry(
+                "release-date",
+                answer={"de": "Am 9. Juni 2017.", "en": "On 9 June 2017."},
+                questions={"de": ["Wann kam die Serie raus?"], "en": ["When was it released?"]},
+                keywords={"de": ["Veröffentlichung"], "en": ["release date"]},
+            ),
+            entry(
+                "director",
+                topic="crew",
+                answer={"de": "James Erskine.", "en": "James Erskine."},
+                questions={"de": ["Wer führte Regie?"], "en": ["Who directed it?"]},
+                aliases=["James Erskine"],
+            ),
+        ],
+    )
+    return Engine.from_directory(directory)
+
+
+def test_answers_in_the_questions_language(tmp_path: Path) -> None:
+    engine = small_engine(tmp_path)
+    german = engine.ask("wann kam die serie raus")
+    english = engine.ask("when was the series released?")
+    assert (german.kind, german.entry_id, german.lang, german.text) == ("answer", "release-date", "de", "Am 9. Juni 2017.")
+    assert (english.entry_id, english.lang, english.text) == ("release-date", "en", "On 9 June 2017.")
+
+
+def test_forced_language_wins_over_detection(tmp_path: Path) -> None:
+    assert small_engine(tmp_path).ask("when was it released", lang="de").text == "Am 9. Juni 2017."
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 501])
+def test_bad_input_gets_a_polite_refusal(tmp_path: Path, question: str) -> None:
+    answer = small_engine(tmp_path).ask(question)
+    assert answer.kind == "invalid" and not answer.answered and answer.text
+
+
+def test_unrelated_question_is_not_answered(tmp_path: Path) -> None:
+    answer = small_engine(tmp_path).ask("what's the weather in Paris tomorrow")
+    assert not answer.answered and answer.kind == "none"
+
+
+def test_reload_reports_changes_and_swaps(tmp_path: Path) -> None:
+    engine = small_engine(tmp_path)
+    write(tmp_path, "a.yaml", [entry("release-date", answer={"de": "Neu.", "en": "New."}), entry("brand-new")])
+    report = engine.reload()
+    assert (report.count, report.added, report.removed, report.changed) == (
+        2,
+        ("brand-new",),
+        ("director",),
+        ("release-date",),
+    )
+    assert engine.answer_entry("release-date", "en").text == "New."  # type: ignore[union-attr]
+
+
+def test_broken_reload_keeps_the_old_knowledge(tmp_path: Path) -> None:
+    engine = small_engine(tmp_path)
+    before = engine.knowledge
+    (tmp_path / "a.yaml").write_text("entries: [\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError):
+        engine.reload()
+    assert engine.knowledge is before
+    assert engine.ask("wann kam die serie raus").entry_id == "release-date"
+
+
+def test_questions_during_reloads_always_get_an_answer(tmp_path: Path) -> None:
+    engine = small_engine(tmp_path)
+    failures: list[str] = []
+
+    def asker() -> None:
+        for _ in range(300):
+            if engine.ask("who directed it?").entry_id != "director":
+                failures.append("lost")
+
+    threads = [threading.Thread(target=asker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for _ in range(20):
+        engine.reload()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+def test_answer_entry_for_a_removed_entry_is_none(tmp_path: Path) -> None:
+    assert small_engine(tmp_path).answer_entry("gone", "de") is None
+
+
+def test_complete_matches_titles_and_aliases_with_typos(tmp_path: Path) -> None:
+    engine = small_engine(tmp_path)
+    assert [s.entry_id for s in engine.complete("erskin", "en", topic="crew")] == ["director"]
+    assert [s.entry_id for s in engine.complete("", "de", topic="crew")] == ["director"]
+    assert engine.complete("zzzz", "en", topic="crew") == []

@@ -1,0 +1,64 @@
+"""Normalisation, episode recognition and language detection."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.text import clean, detect_language, episode_number, fold, terms
+
+
+def test_fold_handles_case_accents_and_sharp_s() -> None:
+    assert fold("  Hülkenberg  STRAßE André ") == "hulkenberg strasse andre"
+
+
+def test_clean_strips_discord_markup_links_and_punctuation() -> None:
+    text = "<@123456> <@!42> <@&77> <#99> <:pog:123> <t:1700000000:R> Wann?! https://x.y/z"
+    assert clean(text) == "wann"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("folge 3", 3),
+        ("ep. 3", 3),
+        ("episode three", 3),
+        ("third episode", 3),
+        ("die dritte folge", 3),
+        ("3. folge", 3),
+        ("s01e03", 3),
+        ("die erste neue folge", 1),
+        ("fünfte Folge", 5),
+        ("episode 6", 6),
+    ],
+)
+def test_episode_numbers_in_any_form(text: str, number: int) -> None:
+    assert episode_number(clean(text))[0] == number
+
+
+@pytest.mark.parametrize("text", ["sechs folgen", "how many episodes", "zum ersten mal in le mans", "6 episodes"])
+def test_counts_and_other_ordinals_are_not_episode_numbers(text: str) -> None:
+    assert episode_number(clean(text))[0] is None
+
+
+def test_terms_map_interrogatives_to_shared_concepts() -> None:
+    assert terms("Wann kam sie raus?")[0] == terms("When did it come out?")[0] == "?when"
+    assert "?count" in terms("wie viele Folgen") and "?count" in terms("how many episodes")
+    assert terms("Folgen") == terms("Folge")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Wann kam die Serie raus?", "de"),
+        ("when did the show come out", "en"),
+        ("Wer führte Regie?", "de"),
+        ("who directed it", "en"),
+    ],
+)
+def test_language_detection(text: str, lang: str) -> None:
+    assert detect_language(text, "en" if lang == "de" else "de") == lang
+
+
+def test_language_falls_back_when_the_text_does_not_tell() -> None:
+    assert detect_language("Webber?", "de") == "de"
+    assert detect_language("Webber?", "en") == "en"
