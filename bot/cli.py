@@ -1,0 +1,109 @@
+"""Command line: ask and chat offline, check the knowledge, run or sync the Discord bot.
+
+Only `run` and `sync` import discord.py, so offline use starts fast and needs no token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.config import Settings, SettingsError
+from bot.core.answers import Answer
+from bot.core.engine import Engine
+from bot.core.loader import KnowledgeError, load_directory
+from bot.core.schema import LANGS, Lang
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    load_dotenv()
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    directory: Path = getattr(args, "knowledge", None) or settings.knowledge_dir
+    if args.command == "check":
+        return _check(args.directory or directory)
+    if args.command in ("run", "sync"):
+        from bot.runner import run, sync  # discord.py only from here on
+
+        return run(settings) if args.command == "run" else sync(settings, args.guild)
+    try:
+        engine = Engine.from_directory(directory, settings.default_lang)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.command == "ask":
+        questions: Iterable[str] = [" ".join(args.question)] if args.question else sys.stdin
+        return _ask(engine, questions, args.lang, as_json=args.json)
+    return _chat(engine, args.lang)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lemans-bot", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    knowledge = argparse.ArgumentParser(add_help=False)
+    knowledge.add_argument("--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR or ./knowledge)")
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=LANGS, help="answer in this language instead of the question's")
+
+    ask = commands.add_parser("ask", parents=[knowledge, language], help="answer a question (or stdin lines)")
+    ask.add_argument("question", nargs="*", help="the question; without it, one question per line on stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    commands.add_parser("chat", parents=[knowledge, language], help="interactive console")
+    check = commands.add_parser("check", help="validate a knowledge directory")
+    check.add_argument("directory", nargs="?", type=Path)
+    commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    sync = commands.add_parser("sync", help="publish the slash commands to Discord (owner action)")
+    sync.add_argument("--guild", type=int, help="sync to this guild only (instant) instead of globally")
+    return parser
+
+
+def _ask(engine: Engine, questions: Iterable[str], lang: Lang | None, *, as_json: bool) -> int:
+    for line in questions:
+        question = line.rstrip("\n")
+        if not as_json and not question.strip():
+            continue
+        answer = engine.ask(question, lang=lang)
+        print(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else _render(answer), flush=True)
+    return 0
+
+
+def _render(answer: Answer) -> str:
+    """The answer as a person reads it in a terminal: title, text, sources."""
+    lines = [f"{answer.title}\n" if answer.title else "", answer.plain_text()]
+    if answer.sources:
+        lines.append("\n" + ("Quellen" if answer.lang == "de" else "Sources") + ": " + "; ".join(answer.sources))
+    return "\n".join(line for line in lines if line)
+
+
+def _chat(engine: Engine, lang: Lang | None) -> int:
+    print("Ask about “Le Mans: Racing Is Everything” (Ctrl-D or 'quit' to leave).")
+    while True:
+        try:
+            question = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question.strip().lower() in {"quit", "exit", "q"}:
+            return 0
+        if question.strip():
+            print(_render(engine.ask(question, lang=lang)) + "\n")
+
+
+def _check(directory: Path) -> int:
+    try:
+        knowledge = load_directory(directory)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    files = len(list(directory.glob("*.yaml")))
+    print(f"ok: {len(knowledge)} entries in {files} files in {directory}")
+    return 0
