@@ -33,7 +33,8 @@ def knowledge(tmp_path: Path) -> Path:
 def test_ask_prints_title_answer_and_source(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--knowledge", str(knowledge), "Wann", "kam", "die", "Serie", "raus?"]) == 0
     out = capsys.readouterr().out
-    assert "Am 9. Juni 2017." in out and "Quellen: seed 000_0823885388cc5827.txt" in out
+    assert "Am 9. Juni 2017." in out
+    assert "Quellen: seed 000_0823885388cc5827.txt" in out
 
 
 def test_ask_json_reads_stdin_and_keeps_order(knowledge: Path) -> None:
@@ -47,10 +48,13 @@ def test_ask_json_reads_stdin_and_keeps_order(knowledge: Path) -> None:
     )
     replies = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["question"] for r in replies] == ["When was it released?", "", "tell me a joke"]
-    assert replies[0]["answered"] is True and replies[0]["entry"] == "release-date" and replies[0]["lang"] == "en"
+    assert replies[0]["answered"] is True
+    assert replies[0]["entry"] == "release-date"
+    assert replies[0]["lang"] == "en"
     assert replies[0]["answer"] == "On 9 June 2017."
     assert set(replies[0]) == {"question", "answered", "answer", "entry", "score", "lang", "suggestions"}
-    assert replies[1]["answered"] is False and replies[2]["answered"] is False
+    assert replies[1]["answered"] is False
+    assert replies[2]["answered"] is False
 
 
 def test_ask_does_not_import_discord(knowledge: Path) -> None:

@@ -39,7 +39,12 @@ def test_answers_in_the_questions_language(tmp_path: Path) -> None:
     engine = small_engine(tmp_path)
     german = engine.ask("wann kam die serie raus")
     english = engine.ask("when was the series released?")
-    assert (german.kind, german.entry_id, german.lang, german.text) == ("answer", "release-date", "de", "Am 9. Juni 2017.")
+    assert (german.kind, german.entry_id, german.lang, german.text) == (
+        "answer",
+        "release-date",
+        "de",
+        "Am 9. Juni 2017.",
+    )
     assert (english.entry_id, english.lang, english.text) == ("release-date", "en", "On 9 June 2017.")
 
 
@@ -50,12 +55,15 @@ def test_forced_language_wins_over_detection(tmp_path: Path) -> None:
 @pytest.mark.parametrize("question", ["", "   ", "x" * 501])
 def test_bad_input_gets_a_polite_refusal(tmp_path: Path, question: str) -> None:
     answer = small_engine(tmp_path).ask(question)
-    assert answer.kind == "invalid" and not answer.answered and answer.text
+    assert answer.kind == "invalid"
+    assert not answer.answered
+    assert answer.text
 
 
 def test_unrelated_question_is_not_answered(tmp_path: Path) -> None:
     answer = small_engine(tmp_path).ask("what's the weather in Paris tomorrow")
-    assert not answer.answered and answer.kind == "none"
+    assert not answer.answered
+    assert answer.kind == "none"
 
 
 def test_reload_reports_changes_and_swaps(tmp_path: Path) -> None:

@@ -42,7 +42,8 @@ def test_counts_and_other_ordinals_are_not_episode_numbers(text: str) -> None:
 
 def test_terms_map_interrogatives_to_shared_concepts() -> None:
     assert terms("Wann kam sie raus?")[0] == terms("When did it come out?")[0] == "?when"
-    assert "?count" in terms("wie viele Folgen") and "?count" in terms("how many episodes")
+    assert "?count" in terms("wie viele Folgen")
+    assert "?count" in terms("how many episodes")
     assert terms("Folgen") == terms("Folge")
 
 

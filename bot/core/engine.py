@@ -47,7 +47,7 @@ class Engine:
 
     def language(self, text: str, lang: Lang | None = None, fallback: Lang | None = None) -> Lang:
         """`lang` if forced, else the text's language, else `fallback`, else the default."""
-        return lang or detect_language(text, fallback or self.default_lang)
+        return lang or detect_language(text, fallback or self.default_lang, self._knowledge.index.lexicon)
 
     def ask(self, question: str, lang: Lang | None = None, fallback: Lang | None = None) -> Answer:
         language = self.language(question, lang, fallback)

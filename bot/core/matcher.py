@@ -25,7 +25,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.core.schema import LANGS, Entry
+from bot.core.schema import LANGS, Entry, Lang
 from bot.core.text import terms
 
 ANSWER_SCORE = 62.0  # least score for a direct answer
@@ -34,19 +34,24 @@ MARGIN = 6.0  # least lead over the runner-up
 SUGGEST_SCORE = 38.0  # least score for a "did you mean" suggestion
 MAX_SUGGESTIONS = 3
 
-_ANSWER_TEXT_STRENGTH = 0.6  # a word only the answer text uses is weaker evidence
+_ANSWER_TEXT_STRENGTH = 0.4  # a word only the answer text uses is weaker evidence
+_MIN_WEIGHT = 1.2  # even a word every entry uses says something when an entry lacks it
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio for a typo of a known term
 _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
 _MIN_AFFIX = 5
-_RESCORE = 12  # candidates, by coverage, whose example questions are compared
-_COVERAGE_SHARE = 0.6
+_RESCORE_RANGE = 0.35  # candidates this close to the best coverage get their examples compared
+_RESCORE_MAX = 48
+_COVERAGE_SHARE = 0.5
+_PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named person must be answered about
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
     entry: Entry
     score: float  # 0..100
-    coverage: float  # 0..1
+    coverage: float  # 0..1: share of the question's weight the entry explains
+    closeness: float  # 0..1: weighted F1 with the entry's closest example question
+    names_all_people: bool  # mentions every person the question names
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,15 @@ class Index:
         self._idf = {term: math.log(1 + count / len(ids)) for term, ids in postings.items()}
         self._unknown_weight = math.log(1 + count / 0.7)
         self._expansions: dict[str, tuple[tuple[str, float], ...]] = {}
+        self.lexicon = _lexicon(entries)
+        self._people = frozenset(
+            term
+            for entry in entries
+            if entry.topic in _PEOPLE_TOPICS
+            for alias in entry.aliases
+            for term in terms(alias)
+            if _fuzzy_term(term)
+        )
 
     def rank(self, question: str) -> list[Scored]:
         """Entries that share anything with the question, best first."""
@@ -91,26 +105,31 @@ class Index:
         weights = {term: self._weight(term, expanded[term]) for term in question_terms}
         total = sum(weights.values())
         episode = next((int(t[3:]) for t in question_terms if t.startswith("#ep")), None)
+        years = [t for t in question_terms if _is_year(t)]
+        people = {known for options in expanded.values() for known, _ in options if known in self._people}
         candidates = {pos for options in expanded.values() for known, _ in options for pos in self._postings[known]}
         covered: list[tuple[float, int]] = []
         for position in candidates:
             item = self._items[position]
             if episode is not None and item.entry.episode not in (None, episode):
                 continue
+            if any(year not in item.strength for year in years):
+                continue  # an entry that never mentions the year asked about cannot answer it
             explained = sum(
                 weights[term] * max((sim * item.strength.get(known, 0.0) for known, sim in options), default=0.0)
                 for term, options in expanded.items()
             )
             covered.append((explained / total, position))
         covered.sort(reverse=True)
-        scored = [
-            Scored(
-                self._items[pos].entry,
-                100 * (_COVERAGE_SHARE * cov + (1 - _COVERAGE_SHARE) * self._closeness(pos, expanded, weights)),
-                cov,
-            )
-            for cov, pos in covered[:_RESCORE]
-        ]
+        floor = covered[0][0] - _RESCORE_RANGE if covered else 0.0
+        scored = []
+        for cov, pos in covered[:_RESCORE_MAX]:
+            if cov < floor:
+                break
+            item = self._items[pos]
+            close = self._closeness(pos, expanded, weights)
+            score = 100 * (_COVERAGE_SHARE * cov + (1 - _COVERAGE_SHARE) * close)
+            scored.append(Scored(item.entry, score, cov, close, all(name in item.strength for name in people)))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
     def decide(self, question: str) -> Match:
@@ -119,7 +138,8 @@ class Index:
             return Match("none", None, ())
         best = ranked[0]
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if best.score >= ANSWER_SCORE and best.coverage >= ANSWER_COVERAGE and best.score - runner_up >= MARGIN:
+        confident = best.score >= ANSWER_SCORE and best.coverage >= ANSWER_COVERAGE and best.names_all_people
+        if confident and best.score - runner_up >= MARGIN:
             return Match("answer", best, ())
         suggestions = tuple(s for s in ranked[:MAX_SUGGESTIONS] if s.score >= SUGGEST_SCORE)
         return Match("unsure" if suggestions else "none", best, suggestions)
@@ -128,7 +148,7 @@ class Index:
         if not options:
             return self._unknown_weight * (1.5 if term.isdigit() else 1.0)
         known, _ = max(options, key=lambda option: option[1])
-        return self._idf[known]
+        return max(self._idf[known], _MIN_WEIGHT)
 
     def _closeness(
         self, position: int, expanded: dict[str, tuple[tuple[str, float], ...]], weights: dict[str, float]
@@ -178,6 +198,10 @@ class Index:
         return result
 
 
+def _is_year(term: str) -> bool:
+    return len(term) == 4 and term.isdigit() and term[:2] in ("19", "20")
+
+
 def _fuzzy_term(term: str) -> bool:
     """Concept terms, numbers and very short words must match exactly."""
     return len(term) >= 4 and term[0] not in "?#" and not term.isdigit()
@@ -189,6 +213,19 @@ def _affixes_of(term: str, affixes: frozenset[str]) -> list[str]:
     heads = [term[:end] for end in range(len(term) - 1, _MIN_AFFIX - 1, -1)]
     tails = [term[start:] for start in range(1, len(term) - _MIN_AFFIX + 1)]
     return [part for part in heads + tails if part in affixes]
+
+
+def _lexicon(entries: Sequence[Entry]) -> dict[str, Lang]:
+    """Terms the knowledge uses in one language only: evidence of a question's language."""
+    seen: dict[str, set[Lang]] = defaultdict(set)
+    for entry in entries:
+        for lang in LANGS:
+            phrases = [*getattr(entry.questions, lang), *getattr(entry.keywords, lang), getattr(entry.answer, lang)]
+            for phrase in phrases:
+                for term in terms(phrase):
+                    if term[0] not in "?#" and not term.isdigit():
+                        seen[term].add(lang)
+    return {term: next(iter(langs)) for term, langs in seen.items() if len(langs) == 1}
 
 
 def _index_entry(entry: Entry) -> _Indexed:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from bot.core.schema import Lang
 
 _DISCORD_MARKUP = re.compile(r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>|<t:-?\d+(?::\w)?>|https?://\S+")
 _NON_WORD = re.compile(r"[^\w]+")
+_TWENTY_FOUR_HOURS = re.compile(r"\b24\s*(?:h|hr|hrs|hour|hours|stunden|std|heures)\b")
 _SPACES = re.compile(r"\s+")
 
 # Interrogatives carry the question's intent; they map to one term in both languages.
@@ -36,12 +38,14 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("wen", "?who"),
     ("wessen", "?who"),
     ("who", "?who"),
+    ("whos", "?who"),
     ("whom", "?who"),
     ("whose", "?who"),
     ("wo", "?where"),
     ("woher", "?where"),
     ("wohin", "?where"),
     ("where", "?where"),
+    ("wheres", "?where"),
     ("warum", "?why"),
     ("wieso", "?why"),
     ("weshalb", "?why"),
@@ -99,7 +103,25 @@ _STOPWORDS = frozenset(
 
 # Suffixes removed from longer words, longest first: enough to meet "Folgen"/"Folge" or
 # "released"/"release" without a full stemmer for two languages.
-_SUFFIXES = ("ungen", "ation", "ings", "ung", "ing", "ern", "ers", "ies", "en", "er", "es", "ed", "or", "e", "s", "n")
+_SUFFIXES = (
+    "ungen",
+    "ation",
+    "ions",
+    "ings",
+    "ung",
+    "ion",
+    "ing",
+    "ern",
+    "ers",
+    "ies",
+    "en",
+    "er",
+    "es",
+    "ed",
+    "or",
+    "e",
+    "s",
+)
 
 _GERMAN_MARKERS = frozenset(
     """der die das und ist wer wie wann wo welche welcher welches gibt es ein eine nicht mit von zu den
@@ -123,7 +145,8 @@ def fold(text: str) -> str:
 def clean(text: str) -> str:
     """Folded words only: Discord mentions, emoji, links and punctuation gone."""
     text = _DISCORD_MARKUP.sub(" ", text)
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).strip()
+    words = _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).strip()
+    return _TWENTY_FOUR_HOURS.sub("24h", words)
 
 
 def stem(word: str) -> str:
@@ -171,12 +194,17 @@ def terms(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def detect_language(text: str, fallback: Lang) -> Lang:
-    """German or English by function words and umlauts; `fallback` when the text does not tell."""
+def detect_language(text: str, fallback: Lang, lexicon: Mapping[str, Lang] | None = None) -> Lang:
+    """German or English by function words, umlauts and `lexicon` (terms known in one language
+    only, e.g. "erscheinungsdatum"); `fallback` when the text does not tell."""
     lowered = text.casefold()
     words = clean(text).split()
     german = sum(w in _GERMAN_MARKERS for w in words) + 2 * sum(c in "äöüß" for c in lowered)
     english = sum(w in _ENGLISH_MARKERS for w in words)
+    if lexicon:
+        known = [lexicon[term] for term in terms(text) if term in lexicon]
+        german += known.count("de")
+        english += known.count("en")
     if german > english:
         return "de"
     if english > german:

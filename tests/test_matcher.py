@@ -1,0 +1,99 @@
+"""The matcher's mechanisms on small synthetic knowledge: typos, unknown words, episodes, margins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.core.matcher import Index
+from bot.core.schema import Entry
+from tests.knowledge_factory import entry
+
+
+def make(entry_id: str, de: list[str], en: list[str], **extra: Any) -> Entry:
+    return Entry.model_validate(entry(entry_id, questions={"de": de, "en": en}, **extra))
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return Index(
+        [
+            make(
+                "webber",
+                ["Wer ist Mark Webber?"],
+                ["Who is Mark Webber?", "When did Webber first race at Le Mans?"],
+                aliases=["Mark Webber"],
+                answer={"de": "Australier, fuhr 1998 erstmals in Le Mans.", "en": "Australian, first raced in 1998."},
+            ),
+            make(
+                "mardenborough",
+                ["Wer ist Jann Mardenborough?", "Wie alt war Mardenborough beim E-Sport-Sieg?"],
+                ["Who is Jann Mardenborough?", "How old was Mardenborough when he won?"],
+                aliases=["Jann Mardenborough"],
+            ),
+            make("winner-2015", ["Wer hat 2015 gewonnen?"], ["Who won the race in 2015?"]),
+            make("release", ["Wann kam die Serie raus?"], ["When was it released?"]),
+            make("release-weekday", ["An welchem Wochentag kam sie raus?"], ["Which weekday was it released?"]),
+            make("episode-1", ["Worum geht es in der Folge?"], ["What is the episode about?"], episode=1),
+            make(
+                "episode-3",
+                ["Worum geht es in der Folge?"],
+                ["What is the episode about?"],
+                episode=3,
+                status="unknown",
+            ),
+            make("platform", ["Wo kann ich sie schauen?"], ["Where can I watch it?"], keywords={"en": ["netflix"]}),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("who is mark webbr", "webber"),
+        ("wer ist jann mardenbourgh", "mardenborough"),
+        ("can i watch it on netflx", "platform"),
+        ("When was it relased?", "release"),
+        ("which weekday was the release", "release-weekday"),
+        ("what's the third episode about", "episode-3"),
+        ("Worum geht es in Folge 1?", "episode-1"),
+    ],
+)
+def test_answers_despite_typos_and_rewording(index: Index, question: str, expected: str) -> None:
+    match = index.decide(question)
+    assert match.kind == "answer"
+    assert match.best is not None
+    assert match.best.entry.id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who won in 2019",  # a year no entry knows
+        "how old is mark webber",  # a known name, an unknown attribute
+        "what's lewis hamilton's role",  # a name no entry knows
+        "tell me a joke",
+        "asdf qwertz",
+    ],
+)
+def test_unknown_parts_of_a_question_prevent_an_answer(index: Index, question: str) -> None:
+    assert index.decide(question).kind != "answer"
+
+
+def test_an_episode_number_excludes_other_episodes(index: Index) -> None:
+    ids = [scored.entry.id for scored in index.rank("what is episode 3 about")]
+    assert "episode-3" in ids
+    assert "episode-1" not in ids
+
+
+def test_ambiguous_question_gives_suggestions_not_an_answer(index: Index) -> None:
+    match = index.decide("mardenborough webber")
+    assert match.kind == "unsure"
+    assert {s.entry.id for s in match.suggestions} >= {"webber", "mardenborough"}
+    assert len(match.suggestions) <= 3
+
+
+def test_nothing_in_common_means_no_suggestions(index: Index) -> None:
+    match = index.decide("zzzz yyyy")
+    assert (match.kind, match.suggestions) == ("none", ())
