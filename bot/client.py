@@ -1,0 +1,90 @@
+"""The Discord client: holds the engine and settings, loads the cogs and handles command errors."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.core.engine import Engine
+from bot.exts import EXTENSIONS
+from bot.utils.checks import NotAdmin
+from bot.utils.locale import interaction_lang, say
+from bot.utils.translator import LeMansTranslator
+from bot.utils.views import send_ephemeral
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """The default intents, without message content: Discord still sends the content of DMs and of
+    messages that mention the bot, which is all the bot reads."""
+    chosen = discord.Intents.default()
+    chosen.message_content = False
+    return chosen
+
+
+class LeMansTree(app_commands.CommandTree["LeMansBot"]):
+    """Every slash-command error ends in a short private note in the user's language, never a traceback."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[LeMansBot], error: app_commands.AppCommandError, /
+    ) -> None:
+        lang = interaction_lang(interaction, interaction.client.settings.default_lang)
+        name = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, app_commands.CommandOnCooldown):
+            text = say("cooldown", lang, seconds=math.ceil(error.retry_after))
+        elif isinstance(error, NotAdmin):
+            text = say("not_admin", lang)
+        elif isinstance(error, app_commands.CheckFailure):
+            text = say("not_allowed", lang)
+        else:
+            text = say("error", lang)
+        if isinstance(error, app_commands.CheckFailure):
+            log.debug("/%s refused for user %s: %s", name, interaction.user.id, error)
+        else:
+            log.warning("/%s failed for user %s", name, interaction.user.id, exc_info=error)
+        await send_ephemeral(interaction, text)
+
+
+class LeMansBot(commands.Bot):
+    """Slash commands, mentions and DMs answered from one `Engine`; no prefix commands.
+
+    Construct it with settings and a loaded engine; `await bot.start(token)` runs it. Slash
+    commands are only published by `lemans-bot sync`, never on start.
+    """
+
+    tree: LeMansTree
+
+    def __init__(self, settings: Settings, engine: Engine, **options: Any) -> None:
+        """`options` go to `commands.Bot`, e.g. `guild_ready_timeout` for a fast start in tests."""
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice: no warning about it
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),  # echoed user text never pings anyone
+            tree_cls=LeMansTree,
+            **options,
+        )
+        self.settings = settings
+        self.engine = engine
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(LeMansTranslator())
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        log.info("loaded %d knowledge entries and %s", len(self.engine.knowledge), ", ".join(EXTENSIONS))
+
+    async def on_ready(self) -> None:
+        log.info(
+            "connected as %s (%s) to %d server(s)", self.user, self.user.id if self.user else "?", len(self.guilds)
+        )
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Questions in messages are the ask cog's listener's; there are no prefix commands to run."""

@@ -1,0 +1,89 @@
+"""Questions: the /ask command, and mentions and direct messages answered as replies."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import LeMansBot
+from bot.core.answers import MAX_QUESTION_LENGTH, Answer
+from bot.core.schema import Lang
+from bot.utils.checks import PUBLIC_COOLDOWN
+from bot.utils.embeds import make_embed
+from bot.utils.events import QUESTION_ANSWERED
+from bot.utils.locale import interaction_lang, message_lang, say
+from bot.utils.views import Reply, answer_reply
+
+log = logging.getLogger(__name__)
+
+
+class Ask(commands.Cog):
+    """Answers questions asked by /ask, by mentioning the bot, or in a DM."""
+
+    def __init__(self, bot: LeMansBot) -> None:
+        self.bot = bot
+
+    def answer(self, question: str, fallback: Lang, guild_id: int | None) -> Answer:
+        """Ask the engine, log the outcome and tell listeners (`question_answered`)."""
+        answer = self.bot.engine.ask(question, fallback=fallback)
+        log.debug(
+            "question %r -> %s %s (score %.1f, %s)", question, answer.kind, answer.entry_id, answer.score, answer.lang
+        )
+        self.bot.dispatch(QUESTION_ANSWERED, answer, guild_id)
+        return answer
+
+    @app_commands.command(name="ask", description="Ask a question about the series")
+    @app_commands.describe(question="Your question, in German or English")
+    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    async def ask(
+        self,
+        interaction: discord.Interaction[LeMansBot],
+        question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
+    ) -> None:
+        fallback = interaction_lang(interaction, self.bot.settings.default_lang)
+        answer = self.answer(question, fallback, interaction.guild_id)
+        await answer_reply(self.bot, answer, asker_id=interaction.user.id).send(interaction)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """In servers only messages that mention the bot (or its role); in DMs every message."""
+        me = self.bot.user
+        if me is None or message.author.bot:
+            return
+        role = message.guild.self_role if message.guild else None
+        if message.guild is not None and not _addressed(message, me.id, role):
+            return
+        question = strip_mentions(message.content, me.id, role.id if role else None)
+        fallback = message_lang(message, self.bot.settings.default_lang)
+        if not question:
+            reply = Reply(
+                make_embed(say("mention_help_title", fallback), say("mention_help", fallback, mention=me.mention))
+            )
+        else:
+            answer = self.answer(question, fallback, message.guild.id if message.guild else None)
+            reply = answer_reply(self.bot, answer, asker_id=message.author.id)
+        try:
+            await reply.reply_to(message)
+        except discord.Forbidden:
+            log.info("no permission to reply in channel %s", message.channel.id)
+
+
+def _addressed(message: discord.Message, bot_id: int, role: discord.Role | None) -> bool:
+    """A user mention of the bot or of its managed role; @everyone and replies to others don't count."""
+    if any(user.id == bot_id for user in message.mentions):
+        return True
+    return role is not None and any(mentioned.id == role.id for mentioned in message.role_mentions)
+
+
+def strip_mentions(content: str, bot_id: int, role_id: int | None = None) -> str:
+    """The question without the bot's user and role mentions."""
+    ids = "|".join(str(i) for i in (bot_id, role_id) if i is not None)
+    return re.sub(rf"<@[!&]?(?:{ids})>", " ", content).strip()
+
+
+async def setup(bot: LeMansBot) -> None:
+    await bot.add_cog(Ask(bot))

@@ -1,0 +1,114 @@
+"""Start the bot, or publish its slash commands: the two CLI commands that talk to Discord.
+
+Both return an exit code and end with one clear line instead of a traceback when the setup is
+wrong (no token, a rejected token, broken knowledge). Commands are published only by `sync`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import aiohttp
+import discord
+
+from bot.client import LeMansBot
+from bot.config import Settings
+from bot.core.engine import Engine
+from bot.core.loader import KnowledgeError
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN = "DISCORD_TOKEN is not set: put it in .env or the environment (see .env.example)"
+BAD_TOKEN = "Discord rejected DISCORD_TOKEN: check the bot token in the Developer Portal and in .env"
+
+
+class _RedactToken(logging.Filter):
+    """Replaces the token wherever it would reach a log line, whoever logs it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = message.replace(self._token, "[token]"), None
+        return True
+
+
+def run(settings: Settings) -> int:
+    """Run the bot until it is stopped; 2 for a setup error the user must fix."""
+    bot = _prepare(settings)
+    if isinstance(bot, int):
+        return bot
+
+    async def serve() -> None:
+        async with bot:
+            await bot.start(settings.token)
+
+    return _connect(serve)
+
+
+def sync(settings: Settings, guild_id: int | None) -> int:
+    """Publish the slash commands to one guild (instant, a copy of the global ones) or globally."""
+    bot = _prepare(settings)
+    if isinstance(bot, int):
+        return bot
+
+    async def publish() -> None:
+        async with bot:
+            await bot.login(settings.token)  # runs setup_hook: the cogs and the translator
+            if guild_id is None:
+                synced = await bot.tree.sync()
+                where = "globally"
+            else:
+                guild = discord.Object(guild_id)
+                bot.tree.copy_global_to(guild=guild)
+                synced = await bot.tree.sync(guild=guild)
+                where = f"to guild {guild_id}"
+        names = ", ".join(f"/{command.name}" for command in synced)
+        print(f"Synced {len(synced)} command(s) {where}: {names}")
+
+    return _connect(publish)
+
+
+def _prepare(settings: Settings) -> LeMansBot | int:
+    """Check the token and log level, set up logging and load the knowledge; an exit code on failure."""
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    level = logging.getLevelNamesMapping().get(settings.log_level)
+    if level is None:
+        print(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {settings.log_level!r}", file=sys.stderr)
+        return 2
+    handler = logging.StreamHandler()
+    handler.addFilter(_RedactToken(settings.token))
+    discord.utils.setup_logging(handler=handler, level=level)
+    try:
+        engine = Engine.from_directory(settings.knowledge_dir, settings.default_lang)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return LeMansBot(settings, engine)
+
+
+def _connect(main: Callable[[], Coroutine[Any, Any, None]]) -> int:
+    """Run `main` on a fresh event loop and turn the usual failures into one line and an exit code."""
+    try:
+        asyncio.run(main())
+    except discord.LoginFailure:
+        print(BAD_TOKEN, file=sys.stderr)
+        return 2
+    except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+        print(f"Cannot reach Discord: {exc}", file=sys.stderr)
+        return 1
+    except discord.ConnectionClosed as exc:
+        print(f"Discord closed the connection (code {exc.code}): {exc.reason or 'no reason given'}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0

@@ -1,0 +1,96 @@
+"""One embed style, always within Discord's limits, for every entry of the real knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.config import DEFAULT_KNOWLEDGE_DIR
+from bot.core.answers import Answer, Suggestion
+from bot.core.engine import Engine
+from bot.core.loader import KnowledgeError
+from bot.core.schema import LANGS
+from bot.utils.embeds import COLOUR, NEUTRAL, answer_embed, bullet_list, make_embed, shorten, sources_footer
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    assert len(embed.title or "") <= 256
+    assert len(embed.description or "") <= 4096
+    assert len(embed.footer.text or "") <= 2048
+    assert len(embed.fields) <= 25
+    assert all(len(f.name or "") <= 256 and 0 < len(f.value or "") <= 1024 for f in embed.fields)
+    assert len(embed) <= 6000
+
+
+def test_shorten_marks_the_cut() -> None:
+    assert shorten("abc", 3) == "abc"
+    assert shorten("abcdef", 4) == "abc…"
+
+
+def test_bullet_list_says_how_many_were_left_out() -> None:
+    text = bullet_list([f"item number {n}" for n in range(200)], "de", 300)
+
+    assert len(text) <= 300
+    shown = text.count("• ")
+    assert text.endswith(f"… und {200 - shown} weitere")
+    assert bullet_list(["a", "b"], "en") == "• a\n• b"
+
+
+def test_sources_footer_is_labelled_in_the_answers_language() -> None:
+    assert sources_footer(["a"], "de") == "Quelle: a"
+    assert sources_footer(["a", "b"], "de") == "Quellen: a; b"
+    assert sources_footer(["a"], "en") == "Source: a"
+    assert len(sources_footer(["x" * 100] * 100, "en")) == 2048
+
+
+def test_oversized_parts_are_cut_to_discords_limits() -> None:
+    embed = make_embed(
+        "t" * 1000,
+        "d" * 10_000,
+        fields=[("n" * 300, "v" * 2000)] * 30,
+        footer="f" * 3000,
+    )
+
+    assert_within_limits(embed)
+    assert len(embed.title or "") == 256
+
+
+def test_unsure_lists_its_suggestions() -> None:
+    answer = Answer(
+        "x",
+        "en",
+        "unsure",
+        "Did you mean one of these?",
+        suggestions=(Suggestion("a", "Alpha"), Suggestion("b", "Beta")),
+    )
+
+    embed = answer_embed(answer)
+
+    assert embed.title == "Did you mean …?"
+    assert (embed.description or "").endswith("1. Alpha\n2. Beta")
+    assert embed.colour == COLOUR
+
+
+def real_engine() -> Engine:
+    if not any(Path(DEFAULT_KNOWLEDGE_DIR).glob("*.yaml")):
+        pytest.skip("the knowledge base is still empty")
+    try:
+        return Engine.from_directory(DEFAULT_KNOWLEDGE_DIR)
+    except KnowledgeError as exc:
+        pytest.skip(f"the knowledge base does not validate yet: {exc.problems[0]}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_real_entry_fits_in_an_embed(lang: str) -> None:
+    engine = real_engine()
+    for entry in engine.knowledge.entries:
+        answer = engine.answer_entry(entry.id, lang)
+        assert answer is not None
+        embed = answer_embed(answer)
+        assert_within_limits(embed)
+        assert embed.title == getattr(entry.title, lang)
+        assert embed.description == getattr(entry.answer, lang)
+        assert (embed.footer.text or "").startswith("Quelle" if lang == "de" else "Source")
+        assert embed.colour == (COLOUR if entry.status == "known" else NEUTRAL)

@@ -1,0 +1,137 @@
+"""`run` and `sync`: one clear line and exit code 2 for setup errors, never a traceback or the token."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from unittest.mock import AsyncMock, MagicMock
+
+import discord
+import pytest
+
+from bot import runner
+from bot.client import LeMansBot, LeMansTree
+from bot.config import Settings
+from tests.helpers import write_knowledge
+
+TOKEN = "MTIz.secret-token.value"
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """`run` installs discord.py's log handler on the root logger; take it away again."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(token=TOKEN, knowledge_dir=write_knowledge(tmp_path / "knowledge"))
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    assert "Traceback" not in text
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", [lambda s: runner.run(s), lambda s: runner.sync(s, None)], ids=["run", "sync"])
+def test_no_token_is_one_clear_line(command: object, capsys: pytest.CaptureFixture[str]) -> None:
+    assert command(Settings(token="")) == 2
+
+    captured = capsys.readouterr()
+    assert one_line(captured.err) == ("DISCORD_TOKEN is not set: put it in .env or the environment (see .env.example)")
+    assert captured.out == ""
+
+
+def test_unknown_log_level_is_refused(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert runner.run(Settings(token=TOKEN, log_level="LOUD")) == 2
+
+    assert "LOG_LEVEL" in one_line(capsys.readouterr().err)
+
+
+def test_broken_knowledge_lists_its_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    directory = tmp_path / "knowledge"
+    directory.mkdir()
+    (directory / "bad.yaml").write_text("entries: [oops\n", encoding="utf-8")
+
+    assert runner.run(Settings(token=TOKEN, knowledge_dir=directory)) == 2
+
+    err = capsys.readouterr().err
+    assert "knowledge/bad.yaml:2: YAML syntax error" in err
+    assert "Traceback" not in err
+
+
+def test_rejected_token_is_one_line_without_the_token(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(LeMansBot, "start", AsyncMock(side_effect=discord.LoginFailure("Improper token")))
+
+    assert runner.run(settings) == 2
+
+    captured = capsys.readouterr()
+    assert one_line(captured.err) == runner.BAD_TOKEN
+    assert TOKEN not in captured.err + captured.out
+
+
+def test_start_never_syncs_the_command_tree(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def start(bot: LeMansBot, token: str) -> None:
+        assert token == TOKEN
+        await bot.setup_hook()
+
+    tree_sync = AsyncMock()
+    monkeypatch.setattr(LeMansBot, "start", start)
+    monkeypatch.setattr(LeMansTree, "sync", tree_sync)
+
+    assert runner.run(settings) == 0
+
+    tree_sync.assert_not_awaited()
+
+
+@pytest.mark.parametrize(("guild_id", "where"), [(None, "globally"), (42, "to guild 42")])
+def test_sync_publishes_and_says_what(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    guild_id: int | None,
+    where: str,
+) -> None:
+    async def login(bot: LeMansBot, token: str) -> None:
+        await bot.setup_hook()
+
+    tree_sync = AsyncMock(return_value=[SimpleNamespace(name="ask"), SimpleNamespace(name="episode")])
+    copy = MagicMock()
+    monkeypatch.setattr(LeMansBot, "login", login)
+    monkeypatch.setattr(LeMansTree, "sync", tree_sync)
+    monkeypatch.setattr(LeMansTree, "copy_global_to", copy)
+
+    assert runner.sync(settings, guild_id) == 0
+
+    assert capsys.readouterr().out.strip() == f"Synced 2 command(s) {where}: /ask, /episode"
+    if guild_id is None:
+        assert tree_sync.call_args.kwargs.get("guild") is None
+        copy.assert_not_called()
+    else:
+        assert tree_sync.call_args.kwargs["guild"].id == guild_id
+        assert copy.call_args.kwargs["guild"].id == guild_id
+
+
+def test_the_token_is_redacted_from_logs(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def start(bot: LeMansBot, token: str) -> None:
+        logging.getLogger("discord.gateway").warning("sent %s to the gateway", token)
+
+    monkeypatch.setattr(LeMansBot, "start", start)
+
+    assert runner.run(settings) == 0
+
+    err = capsys.readouterr().err
+    assert "sent [token] to the gateway" in err
+    assert TOKEN not in err
