@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from bot.core.schema import LANGS, Entry, Lang
 from bot.core.text import terms
@@ -36,7 +37,9 @@ MAX_SUGGESTIONS = 3
 
 _ANSWER_TEXT_STRENGTH = 0.4  # a word only the answer text uses is weaker evidence
 _MIN_WEIGHT = 1.2  # even a word every entry uses says something when an entry lacks it
-_FUZZY_CUTOFF = 80.0  # rapidfuzz ratio for a typo of a known term
+# A typo is one Levenshtein edit in five letters ("tandi"), or letters in a slightly different
+# order ("mardenbourgh"); "weath"/"watch" is neither (0.6 and 0.8).
+_TYPO_SCORERS = ((Levenshtein.normalized_similarity, 0.79, 1.0), (fuzz.ratio, 85.0, 100.0))
 _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
 _MIN_AFFIX = 5
 _RESCORE_RANGE = 0.35  # candidates this close to the best coverage get their examples compared
@@ -184,12 +187,12 @@ class Index:
         elif not _fuzzy_term(term):
             result = ()
         else:
-            found = {
-                known: score / 100
+            found: dict[str, float] = {}
+            for scorer, cutoff, scale in _TYPO_SCORERS:
                 for known, score, _ in process.extract(
-                    term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=3
-                )
-            }
+                    term, self._vocabulary, scorer=scorer, score_cutoff=cutoff, limit=3
+                ):
+                    found[known] = max(found.get(known, 0.0), score / scale)
             for known in _affixes_of(term, self._affixes):
                 found.setdefault(known, _AFFIX_SIMILARITY)
             result = tuple(found.items())

@@ -23,6 +23,8 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("wie viele", "?count"),
     ("wie viel", "?count"),
     ("how many", "?count"),
+    ("wieviele", "?count"),
+    ("wieviel", "?count"),
     ("how much", "?count"),
     ("wie lange", "?duration"),
     ("wie lang", "?duration"),
@@ -90,14 +92,14 @@ _STOPWORDS = frozenset(
     done for from get got had has have he her here him his i if in into is it its just know like me
     more my of on one or our out please s say she so some tell than that the their them then there
     these they this those to too us very was we were what whats which will with would you your yours
-    tho though actually really exactly again ever
+    tho though actually really exactly again ever how know knows
     ab aber alle als also am an auch auf aus bei bin bis bitte da dann das dass dem den der des die
     dies diese diesem diesen dieser dieses doch du ein eine einem einen einer eines er es etwa etwas
     euch fur gab gibt gibts habe haben hat hatte hatten hier ich ihr im in ist ja jemand kann
     kannst konnen konnte man mal mir mit mochte nach nicht noch nur ob oder schon sein seine seinen
     seiner sich sie sind so soll sollte uber um und uns unter vom von vor war waren was weiss welche
     welchem welchen welcher welches wenn werden wie wir wird wurde wurden zu zum zur eigentlich
-    genau denn nochmal eig eigtl hey hi hallo hello yo ok okay pls plz bot
+    genau denn nochmal eig eigtl hey hi hallo hello yo ok okay pls plz bot weisst wisst
     """.split()
 )
 
