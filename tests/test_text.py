@@ -12,7 +12,7 @@ def test_fold_handles_case_accents_and_sharp_s() -> None:
 
 
 def test_clean_strips_discord_markup_links_and_punctuation() -> None:
-    text = "<@123456> <@!42> <@&77> <#99> <:pog:123> <t:1700000000:R> Wann?! https://x.y/z"
+    text = "<@123456> <@!42> <@&77> <#99> <:pog:123> <t:1700000000:R> @everyone @here Wann?! https://x.y/z"
     assert clean(text) == "wann"
 
 

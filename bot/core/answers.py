@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from bot.core.matcher import Match
 from bot.core.schema import Entry, Lang
+from bot.core.text import clean
 
 MAX_QUESTION_LENGTH = 500
 
@@ -104,9 +105,12 @@ def compose(question: str, match: Match, lang: Lang) -> Answer:
 
 
 def refusal(question: str, lang: Lang) -> Answer | None:
-    """A polite answer for input that is not a question we should match at all."""
+    """A polite answer for input that is not a question we should match at all: nothing, too
+    much, or not a single word (only emoji, punctuation, mentions or links)."""
     if not question.strip():
         return Answer(question, lang, "invalid", MESSAGES["empty"][lang])
     if len(question) > MAX_QUESTION_LENGTH:
         return Answer(question, lang, "invalid", MESSAGES["too_long"][lang])
+    if not clean(question):
+        return Answer(question, lang, "invalid", MESSAGES["empty"][lang])
     return None

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from bot.core.schema import Lang
 
-_DISCORD_MARKUP = re.compile(r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>|<t:-?\d+(?::\w)?>|https?://\S+")
+_DISCORD_MARKUP = re.compile(r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b|<t:-?\d+(?::\w)?>|https?://\S+")
 _NON_WORD = re.compile(r"[^\w]+")
 _TWENTY_FOUR_HOURS = re.compile(r"\b24\s*(?:h|hr|hrs|hour|hours|stunden|std|heures)\b")
 _SPACES = re.compile(r"\s+")
@@ -139,9 +139,14 @@ _ENGLISH_MARKERS = frozenset(
 
 def fold(text: str) -> str:
     """Case, accents and ß folded, whitespace collapsed: "Hülkenberg" and "hulkenberg" meet."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", stripped).strip()
+    # Marks go before casefolding (which turns the zalgo mark U+0345 into a Greek letter) and after
+    # it (which can make new ones: "İ" → "i" + U+0307).
+    folded = _strip_marks(_strip_marks(text).casefold())
+    return _SPACES.sub(" ", folded).strip()
+
+
+def _strip_marks(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def clean(text: str) -> str:

@@ -1,0 +1,312 @@
+"""Faults in the knowledge files: every broken state is refused with a precise message while the old
+knowledge keeps answering, through Engine.reload, /reload and the file watcher."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from unittest.mock import MagicMock
+
+import pytest
+import yaml
+
+from bot.client import LeMansBot
+from bot.core.engine import Engine
+from bot.core.loader import KnowledgeError
+from bot.exts.admin import Admin
+from bot.watch import watch_knowledge
+from tests.helpers import MockBot, MockInteraction, embed_of, knowledge_entries, make_settings, write_knowledge
+
+OLD = "It came out on 9 June 2017 on Prime."
+NEW = "It came out on Friday, 9 June 2017."
+QUESTION = "When did it come out?"
+
+
+def new_text(directory: Path) -> None:
+    entries = knowledge_entries()
+    entries[0]["answer"]["en"] = NEW
+    write_knowledge(directory, entries)
+
+
+def truncate(size: Callable[[int], int]) -> Callable[[Path], None]:
+    def cut(directory: Path) -> None:
+        path = directory / "test.yaml"
+        text = path.read_text(encoding="utf-8")
+        new_text(directory)  # the new content, caught half-written
+        path.write_text(path.read_text(encoding="utf-8")[: size(len(text))], encoding="utf-8")
+
+    return cut
+
+
+def unreadable(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """Tests run as root, where chmod 000 blocks nothing: make reading the file fail instead."""
+
+    def deny(directory: Path) -> None:
+        new_text(directory)
+        real = Path.read_text
+
+        def read_text(path: Path, *args: object, **kwargs: object) -> str:
+            if path.name == "test.yaml":
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Path, "read_text", read_text)
+
+    return deny
+
+
+def put(name: str, content: str | bytes) -> Callable[[Path], None]:
+    """A fault: one more file in the knowledge directory."""
+
+    def fault(directory: Path) -> None:
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (directory / name).write_bytes(data)
+
+    return fault
+
+
+def wrong_topic(directory: Path) -> None:
+    write_knowledge(
+        directory, [{**e, "topic": "gossip"} if e["id"] == "cast-webber" else e for e in knowledge_entries()]
+    )
+
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 10)}]\n" for n in range(7)
+)  # 10^8 strings if every alias were followed anew
+
+FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "malformed-yaml": (
+        put("extra.yaml", "entries:\n  - id: x\n    title: [unclosed\n"),
+        "extra.yaml:4: YAML syntax error",
+    ),
+    "schema-error": (wrong_topic, "test.yaml:184: entry 'cast-webber': topic: Input should be 'series'"),
+    "truncated-to-nothing": (
+        truncate(lambda n: 0),
+        "test.yaml: must be a mapping with the key 'entries', found nothing (the file is empty)",
+    ),
+    "truncated-mid-entry": (truncate(lambda n: n // 2), "test.yaml:117: entry 'episode-4': missing key 'sources'"),
+    "truncated-mid-string": (truncate(lambda n: 211), "test.yaml:2: entry 'release-date': missing key 'sources'"),
+    "missing-directory": (shutil.rmtree, "knowledge: is not a directory"),
+    "no-files-left": (lambda d: (d / "test.yaml").unlink(), "knowledge: holds no *.yaml files"),
+    "directory-named-yaml": (
+        lambda d: (d / "notes.yaml").mkdir(),
+        "notes.yaml: cannot be read: [Errno 21] Is a directory",
+    ),
+    "not-utf-8": (put("latin1.yaml", "entries: Größe".encode("latin-1")), "latin1.yaml: cannot be read: 'utf-8' codec"),
+    "nested-too-deeply": (put("deep.yaml", "[" * 5000 + "]" * 5000), "deep.yaml: YAML nested too deeply"),
+    "billion-laughs": (put("laughs.yaml", LAUGHS), "laughs.yaml:1: missing key 'entries'"),
+    "a-list-not-a-mapping": (
+        put("list.yaml", "- id: x\n"),
+        "list.yaml:1: must be a mapping with the key 'entries', found a list",
+    ),
+}
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Path:
+    return write_knowledge(tmp_path / "knowledge")
+
+
+@pytest.fixture
+def engine(directory: Path) -> Engine:
+    return Engine.from_directory(directory)
+
+
+def inject(name: str, directory: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    if name == "unreadable-file":
+        unreadable(monkeypatch)(directory)
+        return "knowledge/test.yaml: cannot be read: [Errno 13] Permission denied"
+    fault, message = FAULTS[name]
+    fault(directory)
+    return message if message.startswith("knowledge:") else f"knowledge/{message}"
+
+
+NAMES = [*FAULTS, "unreadable-file"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_engine_reload_refuses_the_fault_precisely_and_keeps_answering(
+    name: str, directory: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = engine.knowledge
+    expected = inject(name, directory, monkeypatch)
+
+    started = time.perf_counter()
+    with pytest.raises(KnowledgeError) as error:
+        engine.reload()
+
+    assert time.perf_counter() - started < 5  # the billion laughs included
+    assert expected in str(error.value), str(error.value)
+    assert engine.knowledge is before
+    assert engine.ask(QUESTION).text == OLD
+
+
+@pytest.mark.parametrize("name", NAMES)
+async def test_the_reload_command_reports_the_fault_and_keeps_answering(
+    name: str, directory: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = MockBot(engine, make_settings(directory))
+    expected = inject(name, directory, monkeypatch)
+    cog = Admin(bot)
+    interaction = MockInteraction(bot, manage_guild=True)
+
+    await cog.reload.callback(cog, interaction)
+
+    embed = embed_of(interaction.followup.send)
+    assert embed.title == "Reload failed"
+    description = (embed.description or "").replace("\\", "")  # markdown escaped for Discord
+    assert description.startswith("The previous 14 entries keep answering.")
+    assert expected in description
+    assert engine.ask(QUESTION).text == OLD
+
+
+def test_reloads_racing_a_writer_swap_whole_knowledge_or_nothing(directory: Path, engine: Engine) -> None:
+    """A writer keeps rewriting the file in pieces while reloads run: each reload swaps in a whole,
+    validated knowledge or is refused, and answering never fails. (A file cut right after a complete
+    entry is valid knowledge, just shorter: nothing in the file tells it from a deliberate edit.)"""
+    old_entries, new_entries = knowledge_entries(), knowledge_entries()
+    new_entries[0]["answer"]["en"] = NEW
+    texts = [yaml.safe_dump({"entries": e}, allow_unicode=True, sort_keys=False) for e in (old_entries, new_entries)]
+    stop = threading.Event()
+
+    def write() -> None:
+        n = 0
+        while not stop.is_set():
+            text = texts[n % 2]
+            with (directory / "test.yaml").open("w", encoding="utf-8") as file:
+                for start in range(0, len(text), 512):
+                    file.write(text[start : start + 512])
+                    file.flush()
+            n += 1
+            stop.wait(0.005)  # a complete file now and then, as between two saves
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    outcomes = {"swapped": 0, "refused": 0}
+    try:
+        for _ in range(200):
+            try:
+                engine.reload()
+                outcomes["swapped"] += 1
+            except KnowledgeError:
+                outcomes["refused"] += 1
+            knowledge = engine.knowledge
+            assert set(knowledge.by_id) == {entry.id for entry in knowledge.entries}
+            assert engine.ask(QUESTION).text in (OLD, NEW)
+    finally:
+        stop.set()
+        writer.join()
+    assert outcomes["swapped"] > 0
+    assert outcomes["refused"] > 0
+    engine.reload()
+    assert len(engine.knowledge) == 14
+
+
+# --- the watcher ---------------------------------------------------------------------------------
+
+
+async def eventually(predicate: Callable[[], bool], within: float = 5.0) -> None:
+    deadline = time.monotonic() + within
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def start_watching(engine: Engine) -> asyncio.Task[None]:
+    task = asyncio.create_task(watch_knowledge(engine, debounce_ms=100))
+    await asyncio.sleep(0.5)  # the watch is registered
+    return task
+
+
+async def test_a_changed_file_is_answered_from_within_seconds(
+    directory: Path, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.watch")
+    task = await start_watching(engine)
+    try:
+        new_text(directory)
+        await eventually(lambda: engine.ask(QUESTION).text == NEW)
+        assert "knowledge files changed: 14 entries, added (), removed (), changed ('release-date',)" in caplog.text
+    finally:
+        task.cancel()
+        await asyncio.wait({task})
+
+
+async def test_a_broken_file_keeps_the_old_knowledge_until_it_is_fixed(
+    directory: Path, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    task = await start_watching(engine)
+    try:
+        (directory / "test.yaml").write_text("entries: [oops\n", encoding="utf-8")
+        await eventually(lambda: "are not valid" in caplog.text)
+        warning = next(r for r in caplog.records if r.name == "bot.watch" and r.levelno == logging.WARNING)
+        assert "the 14 entries before keep answering" in warning.getMessage()
+        assert "knowledge/test.yaml:2: YAML syntax error" in warning.getMessage()
+        assert engine.ask(QUESTION).text == OLD
+
+        new_text(directory)  # the fix is picked up too
+        await eventually(lambda: engine.ask(QUESTION).text == NEW)
+    finally:
+        task.cancel()
+        await asyncio.wait({task})
+
+
+async def test_other_files_are_ignored(directory: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    reload = MagicMock(wraps=engine.reload)
+    monkeypatch.setattr(engine, "reload", reload)
+    task = await start_watching(engine)
+    try:
+        (directory / "notes.txt").write_text("not knowledge", encoding="utf-8")
+        (directory / ".test.yaml.swp").write_text("editor swap file", encoding="utf-8")
+        await asyncio.sleep(0.5)
+        reload.assert_not_called()
+    finally:
+        task.cancel()
+        await asyncio.wait({task})
+
+
+async def test_a_vanished_directory_keeps_the_old_knowledge(
+    directory: Path, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    task = await start_watching(engine)
+    try:
+        shutil.rmtree(directory)
+        await eventually(lambda: "is not a directory" in caplog.text or task.done())
+        assert engine.ask(QUESTION).text == OLD
+    finally:
+        task.cancel()
+        await asyncio.wait({task})
+    assert task.cancelled() or task.exception() is None
+
+
+async def test_watching_a_missing_directory_is_logged_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = Engine.from_directory(write_knowledge(tmp_path / "knowledge"))
+    engine.directory = tmp_path / "elsewhere"
+
+    await asyncio.wait_for(watch_knowledge(engine), 5)
+
+    assert f"stopped watching {tmp_path / 'elsewhere'}" in caplog.text
+
+
+@pytest.mark.parametrize("watch", [True, False])
+async def test_the_bot_watches_only_when_asked_and_stops_on_close(directory: Path, engine: Engine, watch: bool) -> None:
+    bot = LeMansBot(make_settings(directory, watch_knowledge=watch), engine)
+    async with bot:
+        await bot.setup_hook()
+        await asyncio.sleep(0.5)
+        new_text(directory)
+        await asyncio.sleep(1.0 if not watch else 0)
+        if watch:
+            await eventually(lambda: engine.ask(QUESTION).text == NEW)
+        else:
+            assert engine.ask(QUESTION).text == OLD
+    watchers = [t for t in asyncio.all_tasks() if t.get_name() == "watch-knowledge"]
+    assert watchers == []
