@@ -1,4 +1,4 @@
-"""Command line: ask and chat offline, check the knowledge, run or sync the Discord bot.
+"""Command line: ask and chat offline, check the knowledge, report unanswered questions, run or sync the bot.
 
 Only `run` and `sync` import discord.py, so offline use starts fast and needs no token.
 """
@@ -13,11 +13,13 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot.config import Settings, SettingsError
+from bot.config import MAX_RETENTION_DAYS, Settings, SettingsError
 from bot.core.answers import Answer
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError, load_directory
 from bot.core.schema import LANGS, Lang
+from bot.insights.report import build_report, format_report
+from bot.insights.store import InsightStore, InsightsUnavailable
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     directory: Path = getattr(args, "knowledge", None) or settings.knowledge_dir
     if args.command == "check":
         return _check(args.directory or directory)
+    if args.command == "report":
+        return _report(settings.database_path, args.days)
     if args.command in ("run", "sync"):
         from bot.runner import run, sync  # discord.py only from here on
 
@@ -60,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("chat", parents=[knowledge, language], help="interactive console")
     check = commands.add_parser("check", help="validate a knowledge directory")
     check.add_argument("directory", nargs="?", type=Path)
+    report = commands.add_parser("report", help="the most asked unanswered questions and unhelpful answers")
+    report.add_argument("--days", type=_days, default=30, help="how many days back to look (default 30)")
     commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     sync = commands.add_parser("sync", help="publish the slash commands to Discord (owner action)")
     sync.add_argument("--guild", type=int, help="sync to this guild only (instant) instead of globally")
@@ -106,4 +112,27 @@ def _check(directory: Path) -> int:
         return 1
     files = len(list(directory.glob("*.yaml")))
     print(f"ok: {len(knowledge)} entries in {files} files in {directory}")
+    return 0
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_RETENTION_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of days from 1 to {MAX_RETENTION_DAYS}, got {text!r}"
+        )
+    return int(text)
+
+
+def _report(database: Path, days: int) -> int:
+    """What /unanswered shows, for every server and DM; never prunes."""
+    if not database.is_file():
+        print(f"no insights database at {database}: the bot creates it when it runs (DATABASE_PATH)", file=sys.stderr)
+        return 1
+    with InsightStore(database, prune_interval=None) as store:
+        try:
+            tally = store.tally(days).result()
+        except InsightsUnavailable as exc:
+            print(f"cannot read the insights database: {exc}", file=sys.stderr)
+            return 1
+    print(format_report(build_report(tally, days)))
     return 0

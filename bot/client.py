@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from typing import Any
@@ -13,10 +14,12 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.exts import EXTENSIONS
+from bot.insights.store import InsightStore
 from bot.utils.checks import NotAdmin
 from bot.utils.locale import interaction_lang, say
 from bot.utils.translator import LeMansTranslator
 from bot.utils.views import send_ephemeral
+from bot.watch import watch_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,8 @@ class LeMansBot(commands.Bot):
     """Slash commands, mentions and DMs answered from one `Engine`; no prefix commands.
 
     Construct it with settings and a loaded engine; `await bot.start(token)` runs it. Slash
-    commands are only published by `lemans-bot sync`, never on start.
+    commands are only published by `lemans-bot sync`, never on start. It owns the insights
+    database and the knowledge watcher: both start in `setup_hook` and end in `close`.
     """
 
     tree: LeMansTree
@@ -74,12 +78,28 @@ class LeMansBot(commands.Bot):
         )
         self.settings = settings
         self.engine = engine
+        self.insights = InsightStore(
+            settings.database_path, retention_days=settings.retention_days, store_user_ids=settings.store_user_ids
+        )
+        self._watcher: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(LeMansTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.insights.start()
+        if self.settings.watch_knowledge:
+            self._watcher = asyncio.create_task(watch_knowledge(self.engine), name="watch-knowledge")
         log.info("loaded %d knowledge entries and %s", len(self.engine.knowledge), ", ".join(EXTENSIONS))
+
+    async def close(self) -> None:
+        """Stop watching, close the gateway (no new questions), then write what is queued and close
+        the database. Safe to call more than once."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            await asyncio.wait({self._watcher})
+        await super().close()
+        await asyncio.to_thread(self.insights.close)
 
     async def on_ready(self) -> None:
         log.info(

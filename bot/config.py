@@ -9,6 +9,11 @@ from pathlib import Path
 from bot.core.schema import LANGS, Lang
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+DEFAULT_DATABASE_PATH = Path("data/insights.sqlite3")  # relative to the working directory, like .env
+MAX_RETENTION_DAYS = 36_500  # a century; more is a typo, and would overflow date arithmetic
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
 
 
 class SettingsError(ValueError):
@@ -30,6 +35,31 @@ def _lang(name: str, default: Lang) -> Lang:
     return value  # narrowed to Lang by the membership test
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in _TRUE | _FALSE:
+        raise SettingsError(f"{name} must be true or false, got {value!r}")
+    return value in _TRUE
+
+
+def _days(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_RETENTION_DAYS:
+        raise SettingsError(f"{name} must be a whole number of days from 1 to {MAX_RETENTION_DAYS}, got {raw!r}")
+    return int(raw)
+
+
+def _database(name: str) -> Path:
+    path = Path(os.environ.get(name, "").strip() or DEFAULT_DATABASE_PATH)
+    if path.is_dir():
+        raise SettingsError(f"{name} must name a database file, but {str(path)!r} is a directory")
+    return path
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str = field(default="", repr=False)  # never printed
@@ -38,6 +68,10 @@ class Settings:
     admin_role_ids: frozenset[int] = frozenset()
     default_lang: Lang = "en"
     log_level: str = "INFO"
+    database_path: Path = DEFAULT_DATABASE_PATH
+    retention_days: int = 90
+    store_user_ids: bool = False  # privacy: who asked is kept only when an admin opts in
+    watch_knowledge: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -49,4 +83,8 @@ class Settings:
             admin_role_ids=_ids("ADMIN_ROLE_IDS"),
             default_lang=_lang("DEFAULT_LANGUAGE", "en"),
             log_level=os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            database_path=_database("DATABASE_PATH"),
+            retention_days=_days("RETENTION_DAYS", 90),
+            store_user_ids=_flag("STORE_USER_IDS", False),
+            watch_knowledge=_flag("WATCH_KNOWLEDGE", False),
         )

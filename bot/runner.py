@@ -2,12 +2,14 @@
 
 Both return an exit code and end with one clear line instead of a traceback when the setup is
 wrong (no token, a rejected token, broken knowledge). Commands are published only by `sync`.
+SIGTERM and Ctrl-C stop `run` cleanly: gateway, watcher and database closed, exit code 0.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -46,11 +48,49 @@ def run(settings: Settings) -> int:
     if isinstance(bot, int):
         return bot
 
-    async def serve() -> None:
-        async with bot:
-            await bot.start(settings.token)
+    return _connect(lambda: serve(bot, settings.token))
 
-    return _connect(serve)
+
+async def serve(bot: LeMansBot, token: str) -> None:
+    """Run `bot` until SIGTERM, SIGINT (Ctrl-C) or `bot.close()`, and close it fully before returning.
+
+    Login errors propagate. The signal handlers are removed again on return, so a test may run
+    this on its own event loop.
+    """
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    handled = _handle_signals(loop, stop.set)
+    try:
+        async with bot:
+            running = asyncio.create_task(bot.start(token), name="bot")
+            stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if stop.is_set():
+                log.info("stopping: closing the gateway and the database")
+                # Stop reading first: closing while discord.py reads ends the session with 4000, and
+                # Discord then shows the bot online for minutes; this way close() sends 1000.
+                running.cancel()
+            await asyncio.wait({running})
+            await bot.close()
+            if not running.cancelled():
+                running.result()  # a login error propagates to _connect
+    finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
+
+
+def _handle_signals(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> list[signal.Signals]:
+    """Call `callback` on SIGTERM and SIGINT; where the loop cannot (Windows, not the main thread),
+    Ctrl-C stays a KeyboardInterrupt, which `_connect` handles."""
+    handled = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signum, callback)
+        except (NotImplementedError, RuntimeError):
+            continue
+        handled.append(signum)
+    return handled
 
 
 def sync(settings: Settings, guild_id: int | None) -> int:

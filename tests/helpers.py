@@ -144,7 +144,9 @@ def make_engine(directory: Path) -> Engine:
 
 
 def make_settings(directory: Path, **overrides: Any) -> Settings:
-    return Settings(**{"token": "", "knowledge_dir": directory, "default_lang": "en", **overrides})
+    """Settings for a test; the insights database sits next to the knowledge directory, in the test's tmp."""
+    defaults = {"token": "", "knowledge_dir": directory, "default_lang": "en"}
+    return Settings(**{**defaults, "database_path": directory.parent / "insights.sqlite3", **overrides})
 
 
 def MockBot(engine: Engine, settings: Settings) -> MagicMock:
@@ -270,7 +272,8 @@ async def press(view: discord.ui.View, custom_id: str, interaction: MagicMock) -
 
 
 async def real_bot(engine: Engine, settings: Settings) -> LeMansBot:
-    """A real, never-connected LeMansBot with its cogs and translator loaded."""
+    """A real, never-connected LeMansBot with its cogs and translator loaded; `await bot.close()` when done
+    (it closes the insights database)."""
     bot = LeMansBot(settings, engine)
     await bot.setup_hook()
     return bot

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.core.answers import Answer
+from bot.insights.store import InsightStore
 from tests.knowledge_factory import entry, write
 
 
@@ -86,3 +89,80 @@ def test_chat_answers_until_quit(
     monkeypatch.setattr("builtins.input", lambda _prompt: next(replies))
     assert main(["chat", "--knowledge", str(knowledge)]) == 0
     assert "On 9 June 2017." in capsys.readouterr().out
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "insights.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    with InsightStore(path) as store:
+        for question, guild in [("When does season 2 come out?", 1), ("when will season two come out", 2)]:
+            store.record_question(Answer(question, "en", "none", "?"), guild)
+        store.record_question(Answer("Wer hat die Musik gemacht?", "de", "unknown", "?", entry_id="crew-music"), None)
+        store.record_feedback("release-date", False, guild_id=1, user_id=5, lang="en", question="release?")
+    return path
+
+
+def test_report_prints_every_servers_unanswered_questions_and_votes(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--days", "7"]) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        "Unanswered questions in the last 7 days: 3 asked, 2 different",
+        "     2×  When does season 2 come out?  (+1 similar)",
+        "     1×  Wer hat die Musik gemacht?",
+        "",
+        "Answers marked not helpful:",
+        "  release-date: 1 not helpful, 0 helpful",
+    ]
+
+
+def test_report_without_a_database_says_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "nowhere.sqlite3"))
+
+    assert main(["report"]) == 1
+
+    assert f"no insights database at {tmp_path / 'nowhere.sqlite3'}" in capsys.readouterr().err
+    assert not (tmp_path / "nowhere.sqlite3").exists()
+
+
+def test_report_of_a_broken_database_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "broken.sqlite3").write_bytes(b"not a database" * 100)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "broken.sqlite3"))
+
+    assert main(["report"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("cannot read the insights database: ")
+    assert "file is not a database" in err
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "x", "1.5"])
+def test_report_days_must_be_a_whole_number(days: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--days", days])
+
+    assert exit_.value.code == 2
+    assert "expected a whole number of days" in capsys.readouterr().err
+
+
+def test_report_never_prunes_and_does_not_import_discord(database: Path) -> None:
+    old = datetime.now(UTC) - timedelta(days=400)
+    with InsightStore(database, prune_interval=None, clock=lambda: old) as store:
+        store.record_question(Answer("a very old question", "en", "none", "?"), 1)
+    code = (
+        "import sys; from bot.cli import main; code = main(['report', '--days', '36500']); "
+        "sys.exit(3 if any(m == 'discord' or m.startswith('discord.') for m in sys.modules) else code)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert "a very old question" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock
@@ -24,9 +25,11 @@ NAME = re.compile(r"^[-_\w]{1,32}$")
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> LeMansBot:
+async def bot(tmp_path: Path) -> AsyncIterator[LeMansBot]:
     directory = tmp_path / "knowledge"
-    return await real_bot(make_engine(directory), make_settings(directory))
+    bot = await real_bot(make_engine(directory), make_settings(directory))
+    yield bot
+    await bot.close()
 
 
 async def test_bot_pings_nobody_reads_no_message_content_and_loads_every_cog(bot: LeMansBot) -> None:
@@ -39,7 +42,7 @@ async def test_bot_pings_nobody_reads_no_message_content_and_loads_every_cog(bot
     assert set(bot.extensions) == set(EXTENSIONS)
     assert isinstance(bot.tree.translator, LeMansTranslator)
     names = {command.name for command in bot.tree.get_commands()}
-    assert names == {"ask", "episode", "episodes", "cast", "crew", "release", "about", "help", "reload"}
+    assert names == {"ask", "episode", "episodes", "cast", "crew", "release", "about", "help", "reload", "unanswered"}
 
 
 async def test_messages_run_no_prefix_commands(bot: LeMansBot, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,7 +145,10 @@ async def test_failure_after_deferring_uses_a_followup(bot: LeMansBot) -> None:
 
     await bot.tree.on_error(interaction, app_commands.CheckFailure("no"))
 
-    interaction.followup.send.assert_awaited_once_with("You can't use that here.", ephemeral=True)
+    interaction.followup.send.assert_awaited_once()
+    assert interaction.followup.send.call_args.args == ("You can't use that here.",)
+    assert interaction.followup.send.call_args.kwargs["ephemeral"] is True
+    assert interaction.followup.send.call_args.kwargs["allowed_mentions"].to_dict() == {"parse": []}
 
 
 async def test_public_commands_have_their_own_per_user_cooldown(bot: LeMansBot) -> None:

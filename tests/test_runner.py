@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,6 +20,8 @@ import pytest
 from bot import runner
 from bot.client import LeMansBot, LeMansTree
 from bot.config import Settings
+from bot.core.engine import Engine
+from bot.insights.store import InsightsUnavailable
 from tests.helpers import write_knowledge
 
 TOKEN = "MTIz.secret-token.value"
@@ -31,7 +39,9 @@ def _restore_logging() -> Iterator[None]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(token=TOKEN, knowledge_dir=write_knowledge(tmp_path / "knowledge"))
+    return Settings(
+        token=TOKEN, knowledge_dir=write_knowledge(tmp_path / "knowledge"), database_path=tmp_path / "insights.sqlite3"
+    )
 
 
 def one_line(text: str) -> str:
@@ -135,3 +145,104 @@ def test_the_token_is_redacted_from_logs(
     err = capsys.readouterr().err
     assert "sent [token] to the gateway" in err
     assert TOKEN not in err
+
+
+# --- stopping: SIGTERM and Ctrl-C ----------------------------------------------------------------
+
+LAUNCHER = """
+import asyncio, sys
+from bot.client import LeMansBot
+from bot.core.answers import Answer
+
+async def start(self, token):  # everything but the network: setup, a question, then serve until closed
+    await self.setup_hook()
+    self.dispatch("question_answered", Answer("who is Lewis Hamilton?", "en", "none", "?"), 1, 2)
+    print("ready", flush=True)
+    while not self.is_closed():
+        await asyncio.sleep(0.02)
+
+LeMansBot.start = start
+from bot.cli import main
+sys.exit(main(["run"]))
+"""
+
+
+def stored_questions(path: Path) -> list[str]:
+    with sqlite3.connect(path) as connection:
+        found = [row[0] for row in connection.execute("SELECT question FROM questions")]
+    connection.close()
+    return found
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_python_m_bot_run_stops_cleanly_on_a_signal(tmp_path: Path, signum: signal.Signals) -> None:
+    database = tmp_path / "insights.sqlite3"
+    env = {key: value for key, value in os.environ.items() if key not in ("DISCORD_TOKEN", "DATABASE_PATH")}
+    env |= {"DISCORD_TOKEN": TOKEN, "KNOWLEDGE_DIR": str(write_knowledge(tmp_path / "knowledge"))}
+    env |= {"DATABASE_PATH": str(database), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "ready\n"
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=10)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            process.wait()
+
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert "stopping: closing the gateway and the database" in err
+    assert stored_questions(database) == ["who is Lewis Hamilton?"]  # written before the process ended
+    assert not database.with_name(database.name + "-wal").exists()  # the database was closed, not abandoned
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+async def test_serve_closes_the_bot_on_sigterm_and_lets_go_of_the_signal(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = asyncio.Event()
+
+    async def start(bot: LeMansBot, token: str) -> None:
+        await bot.setup_hook()
+        running.set()
+        while not bot.is_closed():  # noqa: ASYNC110 - as discord.py's connect loop does
+            await asyncio.sleep(0.01)
+
+    monkeypatch.setattr(LeMansBot, "start", start)
+    fallback: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: fallback.append(signum))  # not pytest's end
+    try:
+        bot = LeMansBot(settings, Engine.from_directory(settings.knowledge_dir))
+        serving = asyncio.create_task(runner.serve(bot, TOKEN))
+        await asyncio.wait_for(running.wait(), 5)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(serving, 5)
+        assert fallback == []  # serve's handler got it
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # and is gone again
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert bot.is_closed()
+    with pytest.raises(InsightsUnavailable, match="closed"):
+        bot.insights.tally(1).result()
+
+
+async def test_serve_returns_when_the_bot_is_closed_and_propagates_login_errors(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(LeMansBot, "start", AsyncMock(side_effect=discord.LoginFailure("Improper token")))
+    bot = LeMansBot(settings, Engine.from_directory(settings.knowledge_dir))
+
+    with pytest.raises(discord.LoginFailure):
+        await runner.serve(bot, TOKEN)
+
+    assert bot.is_closed()

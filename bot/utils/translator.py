@@ -25,6 +25,8 @@ GERMAN_NAMES: dict[str, str] = {
     "about": "info",
     "help": "hilfe",
     "reload": "neuladen",
+    "unanswered": "unbeantwortet",
+    "days": "tage",
 }
 
 # Descriptions: at most 100 characters.
@@ -41,6 +43,10 @@ GERMAN_DESCRIPTIONS: dict[str, str] = {
     "What this bot is and what it knows": "Was dieser Bot ist und was er weiß",
     "Commands and example questions": "Befehle und Beispielfragen",
     "Reload the knowledge files (admins)": "Lädt die Wissensdateien neu (Admins)",
+    "Questions the bot could not answer, unhelpful answers (admins)": (
+        "Fragen ohne Antwort und wenig hilfreiche Antworten (Admins)"
+    ),
+    "How many days back to look (default 30)": "Wie viele Tage zurück (Standard 30)",
 }
 
 _NAMES = frozenset(
