@@ -278,7 +278,7 @@ class FakeDiscord:
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024).start()  # bursts open many connections
         self.port = self._runner.addresses[0][1]
         self.api_base, self.ws_url = f"http://127.0.0.1:{self.port}/api/v10", f"ws://127.0.0.1:{self.port}/"
         self._stack.enter_context(self.patch_discord())
@@ -543,7 +543,8 @@ class FakeDiscord:
             message["flags"] = message["flags"] & EPHEMERAL | (payload["flags"] or 0) & ~EPHEMERAL
         message["flags"] &= ~LOADING
         content, in_guild = message["content"], "guild_id" in message
-        message["mentions"] = [self._mention(u, in_guild) for u in self.users.all() if f"<@{u.id}>" in content]
+        mentioned = [u for u in self.users.all() if re.search(rf"<@!?{u.id}>", content)]  # <@!id>: a nickname mention
+        message["mentions"] = [self._mention(u, in_guild) for u in mentioned]
         message |= {"mention_roles": re.findall(r"<@&(\d+)>", content), "mention_everyone": "@everyone" in content}
         message["edited_timestamp"] = _now()
 

@@ -56,7 +56,7 @@ async def ask(cog: Ask, question: str, **interaction_options: object) -> MagicMo
 
 
 def dispatched_answer(bot: MagicMock) -> Answer:
-    name, answer, _guild_id = bot.dispatch.call_args.args
+    name, answer, _guild_id, _user_id = bot.dispatch.call_args.args
     assert name == "question_answered"
     assert isinstance(answer, Answer)
     return answer
@@ -72,7 +72,7 @@ async def test_german_question_gets_german_answer_with_source(cog: Ask, bot: Mag
     assert embed.colour == COLOUR
     assert interaction.response.send_message.call_args.kwargs["ephemeral"] is False
     assert dispatched_answer(bot).entry_id == "release-date"
-    assert bot.dispatch.call_args.args[2] == GUILD_ID
+    assert bot.dispatch.call_args.args[2:] == (GUILD_ID, ASKER_ID)
 
 
 async def test_english_question_gets_english_answer_with_feedback_buttons(cog: Ask) -> None:

@@ -150,3 +150,5 @@ async def test_help_lists_localized_commands_and_examples(tmp_path: Path) -> Non
     assert "• Wann startet die Serie?" in (german.fields[1].value or "")
     assert "**/ask** – Ask a question about the series" in (english.fields[0].value or "")
     assert "• When was the series released?" in (english.fields[1].value or "")
+    assert "**/unbeantwortet** – Fragen ohne Antwort und wenig hilfreiche Antworten (Admins)" in commands
+    await bot.close()

@@ -27,13 +27,13 @@ class Ask(commands.Cog):
     def __init__(self, bot: LeMansBot) -> None:
         self.bot = bot
 
-    def answer(self, question: str, fallback: Lang, guild_id: int | None) -> Answer:
+    def answer(self, question: str, fallback: Lang, guild_id: int | None, user_id: int) -> Answer:
         """Ask the engine, log the outcome and tell listeners (`question_answered`)."""
         answer = self.bot.engine.ask(question, fallback=fallback)
         log.debug(
             "question %r -> %s %s (score %.1f, %s)", question, answer.kind, answer.entry_id, answer.score, answer.lang
         )
-        self.bot.dispatch(QUESTION_ANSWERED, answer, guild_id)
+        self.bot.dispatch(QUESTION_ANSWERED, answer, guild_id, user_id)
         return answer
 
     @app_commands.command(name="ask", description="Ask a question about the series")
@@ -45,7 +45,7 @@ class Ask(commands.Cog):
         question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
     ) -> None:
         fallback = interaction_lang(interaction, self.bot.settings.default_lang)
-        answer = self.answer(question, fallback, interaction.guild_id)
+        answer = self.answer(question, fallback, interaction.guild_id, interaction.user.id)
         await answer_reply(self.bot, answer, asker_id=interaction.user.id).send(interaction)
 
     @commands.Cog.listener()
@@ -64,12 +64,15 @@ class Ask(commands.Cog):
                 make_embed(say("mention_help_title", fallback), say("mention_help", fallback, mention=me.mention))
             )
         else:
-            answer = self.answer(question, fallback, message.guild.id if message.guild else None)
+            guild_id = message.guild.id if message.guild else None
+            answer = self.answer(question, fallback, guild_id, message.author.id)
             reply = answer_reply(self.bot, answer, asker_id=message.author.id)
         try:
             await reply.reply_to(message)
         except discord.Forbidden:
             log.info("no permission to reply in channel %s", message.channel.id)
+        except discord.HTTPException as exc:  # Discord failing, the message deleted meanwhile: nobody to tell
+            log.warning("could not reply to message %s in channel %s: %s", message.id, message.channel.id, exc)
 
 
 def _addressed(message: discord.Message, bot_id: int, role: discord.Role | None) -> bool:

@@ -143,6 +143,27 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Die bisherigen {count} Einträge antworten weiter. Bitte behebe diese Probleme:",
         "en": "The previous {count} entries keep answering. Please fix these problems:",
     },
+    "unanswered_title": {"de": "Unbeantwortet: die letzten {days} Tage", "en": "Unanswered: the last {days} days"},
+    "unanswered_summary": {
+        "de": "{asked} Fragen blieben ohne sichere Antwort, {groups} verschiedene. Die häufigsten:",
+        "en": "{asked} questions got no confident answer, {groups} different ones. The most asked:",
+    },
+    "unanswered_nothing": {
+        "de": "In diesem Zeitraum blieb keine Frage unbeantwortet.",
+        "en": "No question went unanswered in this period.",
+    },
+    "similar": {"de": "(+{count} ähnliche)", "en": "(+{count} similar)"},
+    "unhelpful_title": {"de": "Als nicht hilfreich markiert", "en": "Marked not helpful"},
+    "unhelpful_nothing": {
+        "de": "Keine Antwort wurde als nicht hilfreich markiert.",
+        "en": "No answer was marked not helpful.",
+    },
+    "scope_server": {"de": "Nur dieser Server", "en": "This server only"},
+    "scope_all": {"de": "Alle Server und Direktnachrichten", "en": "All servers and direct messages"},
+    "insights_unavailable": {
+        "de": "Die Statistik-Datenbank ist gerade nicht erreichbar; Details stehen im Log.",
+        "en": "The insights database is unavailable right now; the log has the details.",
+    },
 }
 
 

@@ -40,11 +40,12 @@ EditMessage = Callable[..., Awaitable[object]]
 async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
     """A short private note, whether or not the interaction was already answered or deferred."""
     text = shorten(text, CONTENT_LIMIT)
+    nobody = discord.AllowedMentions.none()  # the text may echo what the user typed
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=nobody)
         else:
-            await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=nobody)
     except discord.HTTPException as exc:  # expired interaction, missing access: nothing more to tell
         log.debug("could not send an ephemeral note: %s", exc)
 
@@ -170,9 +171,12 @@ class Reply:
     ephemeral: bool = False
 
     async def send(self, interaction: discord.Interaction[Any]) -> None:
-        """Answer a slash command."""
+        """Answer a slash command; like every reply, it pings nobody."""
         await interaction.response.send_message(
-            embed=self.embed, view=self.view or discord.utils.MISSING, ephemeral=self.ephemeral
+            embed=self.embed,
+            view=self.view or discord.utils.MISSING,
+            ephemeral=self.ephemeral,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
         if self.view is not None:
             self.view.attach(interaction.edit_original_response)

@@ -1,0 +1,152 @@
+"""Shared pieces of the end-to-end tests: the real bot, the real knowledge, the fake Discord.
+
+The bot under test is the unmodified `LeMansBot` with the real `Engine` over `knowledge/` (or a
+temporary copy of it for reload tests); only discord.py's REST base and gateway URL point at
+`tests.fakediscord.FakeDiscord` on 127.0.0.1. Slash commands reach the fake the way they reach
+Discord: the bot logs in and syncs its own tree (what `lemans-bot sync` does), so the command ids
+and option types the fake uses are the ones the bot registered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.client import LeMansBot
+from bot.config import Settings
+from bot.core.engine import Engine
+from tests.fakediscord import Call, FakeDiscord
+
+TOKEN = "e2e-bot-token.abc.xyz"
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+NOBODY = {"parse": [], "replied_user": False}  # allowed_mentions of a reply that pings nobody, its author neither
+WATCHED_LOGGERS = ("bot", "discord", "asyncio")  # the bot's, discord.py's, and unretrieved task exceptions
+
+
+@functools.cache
+def real_engine() -> Engine:
+    """The real knowledge base, loaded once for the whole run; nothing may reload it (reload tests
+    use their own copy: the `knowledge_copy` fixture)."""
+    return Engine.from_directory(KNOWLEDGE_DIR)
+
+
+def settings_for(tmp_path: Path, **changes: Any) -> Settings:
+    """Settings as in production, except that the insights database lives in `tmp_path`."""
+    values: dict[str, Any] = {"token": TOKEN, "knowledge_dir": KNOWLEDGE_DIR}
+    return Settings(**(values | {"database_path": tmp_path / "insights.sqlite3"} | changes))
+
+
+class LogRecorder(logging.Handler):
+    """Every WARNING or worse from the bot, discord.py and asyncio, for "nothing went wrong" checks.
+
+    A record is a problem when it is an ERROR (or worse) or carries a traceback, unless the test
+    said it expects it (`expect`) and checks it itself.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+        self._expected: list[Callable[[logging.LogRecord], bool]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.split(".")[0] in WATCHED_LOGGERS:
+            self.records.append(record)
+
+    def expect(self, predicate: Callable[[logging.LogRecord], bool]) -> None:
+        self._expected.append(predicate)
+
+    def with_traceback(self) -> list[logging.LogRecord]:
+        return [r for r in self.records if r.exc_info]
+
+    def problems(self) -> list[str]:
+        bad = [r for r in self.records if r.levelno >= logging.ERROR or r.exc_info]
+        return [
+            f"{r.levelname} {r.name}: {r.getMessage()}" + (f" ({r.exc_info[1]!r})" if r.exc_info else "")
+            for r in bad
+            if not any(expected(r) for expected in self._expected)
+        ]
+
+    @classmethod
+    @contextlib.contextmanager
+    def installed(cls) -> Iterator[LogRecorder]:
+        recorder, root = cls(), logging.getLogger()
+        root.addHandler(recorder)
+        try:
+            yield recorder
+        finally:
+            root.removeHandler(recorder)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(fake: FakeDiscord, settings: Settings, engine: Engine) -> AsyncIterator[LeMansBot]:
+    """The bot logged in, its tree synced to the fake, connected and ready; closed afterwards."""
+    bot = LeMansBot(settings, engine, guild_ready_timeout=0.05)
+    connection: asyncio.Task[None] | None = None
+    try:
+        await bot.login(settings.token)  # setup_hook: cogs and translator, as `lemans-bot sync` does
+        await bot.tree.sync()
+        connection = asyncio.create_task(bot.connect(), name="bot-connection")  # the rest of `bot.start`
+        ready = asyncio.create_task(bot.wait_until_ready())
+        await asyncio.wait({connection, ready}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            if connection.done():
+                connection.result()  # raises what stopped the bot
+            raise AssertionError("the bot was not ready within 5 s")
+        yield bot
+    finally:
+        await bot.close()
+        if connection is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(connection, 5)
+
+
+def replies_to(fake: FakeDiscord, message: dict[str, Any]) -> list[Call]:
+    """The bot's accepted replies to a user's message: channel messages referencing it."""
+    path = f"/channels/{message['channel_id']}/messages"
+    return [
+        c
+        for c in fake.calls
+        if c.method == "POST"
+        and c.path == path
+        and c.status == 200
+        and str(((c.json or {}).get("message_reference") or {}).get("message_id")) == message["id"]
+    ]
+
+
+async def reply_to(fake: FakeDiscord, message: dict[str, Any]) -> Call:
+    """Wait (5 s at most) for the bot's reply to `message`."""
+    return await fake.wait_until(lambda: next(iter(replies_to(fake, message)), None))
+
+
+def only_embed(call: Call) -> dict[str, Any]:
+    """The one embed of a message payload, a callback (`data`) or a follow-up."""
+    body = call.json or {}
+    embeds = (body.get("data") if "type" in body else body).get("embeds") or []
+    assert len(embeds) == 1, body
+    embed: dict[str, Any] = embeds[0]
+    assert_within_limits(embed)
+    return embed
+
+
+def assert_within_limits(embed: dict[str, Any]) -> None:
+    """Discord's embed limits (the fake does not check them)."""
+    title, description = embed.get("title") or "", embed.get("description") or ""
+    footer = (embed.get("footer") or {}).get("text") or ""
+    fields = embed.get("fields") or []
+    assert len(title) <= 256
+    assert len(description) <= 4096
+    assert len(footer) <= 2048
+    assert len(fields) <= 25
+    assert all(len(f["name"]) <= 256 and len(f["value"]) <= 1024 for f in fields)
+    assert len(title) + len(description) + len(footer) + sum(len(f["name"]) + len(f["value"]) for f in fields) <= 6000
+
+
+def custom_ids(components: list[dict[str, Any]]) -> list[str]:
+    """The custom_ids of the buttons in a message's action rows, in order."""
+    return [button["custom_id"] for row in components for button in row.get("components", [])]
