@@ -48,8 +48,11 @@ class LeMansTree(app_commands.CommandTree["LeMansBot"]):
             text = say("not_allowed", lang)
         else:
             text = say("error", lang)
+        cause = getattr(error, "original", error)
         if isinstance(error, app_commands.CheckFailure):
             log.debug("/%s refused for user %s: %s", name, interaction.user.id, error)
+        elif isinstance(cause, discord.HTTPException):  # Discord's side (answered too late, 5xx): no bug of ours
+            log.warning("/%s failed for user %s: %s", name, interaction.user.id, cause)
         else:
             log.warning("/%s failed for user %s", name, interaction.user.id, exc_info=error)
         await send_ephemeral(interaction, text)

@@ -75,7 +75,11 @@ class TimedView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
     ) -> None:
-        log.warning("button %s failed", getattr(item, "custom_id", item), exc_info=error)
+        custom_id = getattr(item, "custom_id", item)
+        if isinstance(error, discord.HTTPException):  # Discord's side (token expired, 5xx): no bug of ours
+            log.warning("button %s failed: %s", custom_id, error)
+        else:
+            log.warning("button %s failed", custom_id, exc_info=error)
         await send_ephemeral(interaction, say("error", interaction_lang(interaction, self.bot.settings.default_lang)))
 
 
