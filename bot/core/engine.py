@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from bot.core.answers import Answer, Suggestion, compose, entry_answer, refusal
 from bot.core.knowledge import Knowledge
 from bot.core.loader import load_directory
-from bot.core.schema import Entry, Lang, Topic
+from bot.core.schema import Lang, Topic
 from bot.core.text import clean, detect_language
 
 AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
@@ -64,20 +64,19 @@ class Engine:
 
     def complete(self, text: str, lang: Lang, topic: Topic | None = None) -> list[Suggestion]:
         """Autocomplete choices: entries of `topic` whose title or alias resembles `text`."""
-        entries = self._knowledge.topic(topic) if topic else self._knowledge.entries
-        if not clean(text):
+        knowledge = self._knowledge
+        typed = clean(text)
+        if not typed:
+            entries = knowledge.topic(topic) if topic else knowledge.entries
             return [Suggestion(e.id, getattr(e.title, lang)) for e in entries[:AUTOCOMPLETE_LIMIT]]
-        names: dict[str, Entry] = {}
-        for entry in entries:
-            for name in (entry.title.de, entry.title.en, *entry.aliases):
-                names.setdefault(name, entry)
+        names = knowledge.names(topic)
         seen: dict[str, Suggestion] = {}
-        for name, _, _ in process.extract(
-            text, list(names), scorer=fuzz.WRatio, processor=clean, score_cutoff=60, limit=None
-        ):
-            entry = names[name]
+        for _, _, place in process.extract(typed, names.cleaned, scorer=fuzz.WRatio, score_cutoff=60, limit=None):
+            entry = names.owners[place]
             seen.setdefault(entry.id, Suggestion(entry.id, getattr(entry.title, lang)))
-        return list(seen.values())[:AUTOCOMPLETE_LIMIT]
+            if len(seen) == AUTOCOMPLETE_LIMIT:
+                break
+        return list(seen.values())
 
     def reload(self) -> ReloadReport:
         """Re-read the directory and swap it in; on any problem raise KnowledgeError and keep the old."""

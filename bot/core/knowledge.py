@@ -7,24 +7,57 @@ from types import MappingProxyType
 
 from bot.core.matcher import Index
 from bot.core.schema import Entry, Topic
+from bot.core.text import clean
 
 
 class Knowledge:
-    """A validated, indexed set of entries. Never mutated after construction."""
+    """A validated, indexed set of entries. Never mutated after construction (the lookups it caches
+    are derived from the entries alone)."""
 
-    __slots__ = ("by_id", "entries", "index")
+    __slots__ = ("_by_topic", "_episodes", "_names", "by_id", "entries", "index")
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
         self.entries = entries
         self.by_id: Mapping[str, Entry] = MappingProxyType({entry.id: entry for entry in entries})
         self.index = Index(entries)
+        by_topic: dict[Topic, list[Entry]] = {}
+        for entry in entries:
+            by_topic.setdefault(entry.topic, []).append(entry)
+        self._by_topic = {topic: tuple(found) for topic, found in by_topic.items()}
+        self._episodes = {entry.episode: entry for entry in entries if entry.episode is not None}
+        self._names: dict[Topic | None, Names] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def topic(self, topic: Topic) -> tuple[Entry, ...]:
-        return tuple(entry for entry in self.entries if entry.topic == topic)
+        return self._by_topic.get(topic, ())
 
     def episodes(self) -> dict[int, Entry]:
-        """The entry of each numbered episode, by number."""
-        return {entry.episode: entry for entry in self.entries if entry.episode is not None}
+        """The entry of each numbered episode, by number (a copy: callers may change it)."""
+        return dict(self._episodes)
+
+    def names(self, topic: Topic | None) -> Names:
+        """The titles and aliases of `topic`'s entries (all entries for None), for autocomplete.
+
+        Built on first use, as only some topics are ever completed; two threads building it at once
+        build the same thing."""
+        found = self._names.get(topic)
+        if found is None:
+            found = self._names[topic] = Names(self.topic(topic) if topic else self.entries)
+        return found
+
+
+class Names:
+    """Each distinct title and alias once, in entry order, with its entry and its cleaned form, so
+    that matching a typed name cleans only the typed text."""
+
+    __slots__ = ("cleaned", "owners")
+
+    def __init__(self, entries: tuple[Entry, ...]) -> None:
+        owners: dict[str, Entry] = {}
+        for entry in entries:
+            for name in (entry.title.de, entry.title.en, *entry.aliases):
+                owners.setdefault(name, entry)
+        self.cleaned = tuple(map(clean, owners))
+        self.owners = tuple(owners.values())
