@@ -36,7 +36,6 @@ from tests.e2e import (
     KNOWLEDGE_DIR,
     NOBODY,
     TOKEN,
-    LogRecorder,
     custom_ids,
     only_embed,
     real_engine,
@@ -51,21 +50,6 @@ pytestmark = pytest.mark.asyncio
 
 Launch = Callable[..., Awaitable[LeMansBot]]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # discord.py colours its log when it thinks it runs in Docker
-
-
-@pytest.fixture
-def log() -> Iterator[LogRecorder]:
-    """Fails the test if the bot, discord.py or asyncio logged an error or a traceback it did not expect."""
-    with LogRecorder.installed() as recorder:
-        yield recorder
-    assert recorder.problems() == []
-
-
-@pytest_asyncio.fixture
-async def fake(log: LogRecorder) -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord(token=TOKEN) as server:
-        yield server
-        assert [f"{c.method} {c.path}" for c in server.unhandled_calls()] == []
 
 
 @pytest_asyncio.fixture

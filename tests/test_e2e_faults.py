@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,6 @@ from bot.utils.events import AnswerFeedback
 from bot.utils.locale import TEXTS
 from tests.e2e import (
     NOBODY,
-    TOKEN,
     LogRecorder,
     custom_ids,
     only_embed,
@@ -42,20 +41,6 @@ pytestmark = pytest.mark.asyncio
 
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 CHANNEL_MESSAGES = r"^/channels/\d+/messages$"
-
-
-@pytest.fixture
-def log() -> Iterator[LogRecorder]:
-    with LogRecorder.installed() as recorder:
-        yield recorder
-    assert recorder.problems() == []
-
-
-@pytest_asyncio.fixture
-async def fake(log: LogRecorder) -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord(token=TOKEN) as server:
-        yield server
-        assert [f"{c.method} {c.path}" for c in server.unhandled_calls()] == []
 
 
 @pytest_asyncio.fixture
