@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.core.answers import Answer, Suggestion, compose, entry_answer, refusal
+from bot.core.answers import MAX_QUESTION_LENGTH, Answer, Suggestion, compose, entry_answer, refusal
 from bot.core.knowledge import Knowledge
 from bot.core.loader import load_directory
 from bot.core.schema import Lang, Topic
@@ -50,7 +50,8 @@ class Engine:
         return lang or detect_language(text, fallback or self.default_lang, self._knowledge.index.lexicon)
 
     def ask(self, question: str, lang: Lang | None = None, fallback: Lang | None = None) -> Answer:
-        language = self.language(question, lang, fallback)
+        # Only as much text as could be answered tells the language; longer input is refused anyway.
+        language = self.language(question[:MAX_QUESTION_LENGTH], lang, fallback)
         refused = refusal(question, language)
         if refused is not None:
             return refused

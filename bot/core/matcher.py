@@ -23,12 +23,10 @@ shortcut keeps the exact scores and order that scoring everything would give.
 
 from __future__ import annotations
 
-import functools
 import heapq
 import itertools
 import math
 import operator
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -63,7 +61,6 @@ _MIN_AFFIX = 5
 _RESCORE_RANGE = 0.35  # candidates this close to the best coverage get their examples compared
 _RESCORE_MAX = 48
 _COVERAGE_SHARE = 0.5
-_TEXT_CACHE_SIZE = 1 << 16  # knowledge texts whose terms are kept; the real knowledge has about 3 000
 _BULK = 100  # postings lists this long are scored in groups (set operations), not entry by entry
 _BULK_GROUP = 32  # groups this small are scored entry by entry
 _SLACK = 1e-9  # float rounding room when skipping entries whose coverage cannot reach the shortlist
@@ -107,7 +104,7 @@ class Index:
     def __init__(self, entries: Sequence[Entry]) -> None:
         languages: dict[str, set[Lang]] = defaultdict(set)
         parts = []
-        for entry in entries:  # one entry at a time, so the lexicon finds its texts' terms still cached
+        for entry in entries:
             parts.append(_index_entry(entry))
             _note_languages(entry, languages)
         # per term: the positions of entries using it at full strength, then of those whose answer text only uses it
@@ -140,7 +137,7 @@ class Index:
             for entry in entries
             if entry.topic in _PEOPLE_TOPICS
             for alias in entry.aliases
-            for term in _cut(alias)
+            for term in terms(alias)
             if _fuzzy_term(term)
         )
         episodes: dict[int, set[int]] = defaultdict(set)
@@ -491,17 +488,9 @@ def _note_languages(entry: Entry, languages: dict[str, set[Lang]]) -> None:
     """Add the languages in which `entry` uses each of its words."""
     for lang in LANGS:
         for phrase in [*getattr(entry.questions, lang), *getattr(entry.keywords, lang), getattr(entry.answer, lang)]:
-            for term in _cut(phrase):
+            for term in terms(phrase):
                 if term[0] not in "?#" and not term.isdigit():
                     languages[term].add(lang)
-
-
-@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
-def _cut(text: str) -> tuple[str, ...]:
-    """A knowledge text's terms. Cached: entries share keywords and names, the lexicon reads the texts
-    the index read, and a reload meets mostly unchanged texts again. Interned: the index holds each
-    distinct term once, not once per entry using it."""
-    return tuple(map(sys.intern, terms(text)))
 
 
 def _example_terms(examples: Sequence[tuple[str, ...]]) -> dict[str, int]:
@@ -516,20 +505,20 @@ def _index_entry(entry: Entry) -> tuple[dict[str, float], tuple[tuple[str, ...],
     """The entry's terms with their strength, and its example questions as terms."""
     strength: dict[str, float] = {}
     for lang in LANGS:
-        for term in _cut(getattr(entry.answer, lang)):
+        for term in terms(getattr(entry.answer, lang)):
             strength[term] = _ANSWER_TEXT_STRENGTH
     examples: list[tuple[str, ...]] = []
     for lang in LANGS:
         for phrase in getattr(entry.questions, lang):
-            example = _cut(phrase)
+            example = terms(phrase)
             if entry.episode is not None and f"#ep{entry.episode}" not in example:
                 example = (f"#ep{entry.episode}", *example)
             if example:
                 examples.append(example)
         for phrase in [*getattr(entry.keywords, lang), getattr(entry.title, lang)]:
-            strength.update(dict.fromkeys(_cut(phrase), _FULL_STRENGTH))
+            strength.update(dict.fromkeys(terms(phrase), _FULL_STRENGTH))
     for phrase in entry.aliases:
-        strength.update(dict.fromkeys(_cut(phrase), _FULL_STRENGTH))
+        strength.update(dict.fromkeys(terms(phrase), _FULL_STRENGTH))
     for example in examples:
         strength.update(dict.fromkeys(example, _FULL_STRENGTH))
     if entry.episode is not None:

@@ -7,7 +7,9 @@ concept terms ("?when", "#ep3") for interrogatives and episode numbers, so that 
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 
@@ -149,8 +151,10 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=4096)
 def clean(text: str) -> str:
-    """Folded words only: Discord mentions, emoji, links and punctuation gone."""
+    """Folded words only: Discord mentions, emoji, links and punctuation gone. Cached: answering
+    one question reads it for the refusal check, the language and the terms."""
     text = _DISCORD_MARKUP.sub(" ", text)
     words = _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).strip()
     return _TWENTY_FOUR_HOURS.sub("24h", words)
@@ -179,8 +183,13 @@ def episode_number(cleaned: str) -> tuple[int | None, str]:
     return None, cleaned
 
 
-def terms(text: str) -> list[str]:
-    """The terms a text is matched by, in order, without duplicates."""
+@functools.lru_cache(maxsize=1 << 16)
+def terms(text: str) -> tuple[str, ...]:
+    """The terms a text is matched by, in order, without duplicates.
+
+    Cached: a question's language and its match both need them, entries share keywords and names,
+    and a reload meets mostly unchanged texts again. Interned: the index holds each distinct term
+    once, not once per entry using it."""
     cleaned = clean(text)
     episode, cleaned = episode_number(cleaned)
     found: list[str] = [f"#ep{episode}"] if episode is not None else []
@@ -198,7 +207,7 @@ def terms(text: str) -> list[str]:
         elif word not in _STOPWORDS:
             found.append(stem(word))
         i += 1
-    return list(dict.fromkeys(found))
+    return tuple(map(sys.intern, dict.fromkeys(found)))
 
 
 def detect_language(text: str, fallback: Lang, lexicon: Mapping[str, Lang] | None = None) -> Lang:
