@@ -18,8 +18,6 @@ from bot.core.answers import Answer
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError, load_directory
 from bot.core.schema import LANGS, Lang
-from bot.insights.report import build_report, format_report
-from bot.insights.store import InsightStore, InsightsUnavailable
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,6 +123,9 @@ def _days(text: str) -> int:
 
 def _report(database: Path, days: int) -> int:
     """What /unanswered shows, for every server and DM; never prunes."""
+    from bot.insights.report import build_report, format_report  # sqlite3 only for this command
+    from bot.insights.store import InsightStore, InsightsUnavailable
+
     if not database.is_file():
         print(f"no insights database at {database}: the bot creates it when it runs (DATABASE_PATH)", file=sys.stderr)
         return 1
