@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.client import LeMansBot
 from bot.core.answers import MAX_QUESTION_LENGTH, Answer
 from bot.core.schema import Lang
-from bot.utils.checks import PUBLIC_COOLDOWN
+from bot.utils.checks import PUBLIC_COOLDOWN, cooldown
 from bot.utils.embeds import make_embed
 from bot.utils.events import QUESTION_ANSWERED
 from bot.utils.locale import interaction_lang, message_lang, say
@@ -38,7 +38,7 @@ class Ask(commands.Cog):
 
     @app_commands.command(name="ask", description="Ask a question about the series")
     @app_commands.describe(question="Your question, in German or English")
-    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    @cooldown(*PUBLIC_COOLDOWN)
     async def ask(
         self,
         interaction: discord.Interaction[LeMansBot],

@@ -10,7 +10,7 @@ from bot.client import LeMansBot
 from bot.core.answers import entry_answer
 from bot.core.engine import AUTOCOMPLETE_LIMIT
 from bot.core.schema import Entry, Lang, Topic
-from bot.utils.checks import PUBLIC_COOLDOWN
+from bot.utils.checks import PUBLIC_COOLDOWN, cooldown
 from bot.utils.embeds import FIELD_VALUE_LIMIT, bullet_list, make_embed, shorten, sources_footer
 from bot.utils.locale import interaction_lang, say
 from bot.utils.translator import localized_description, localized_name
@@ -70,7 +70,7 @@ class Browse(commands.Cog):
 
     @app_commands.command(name="episode", description="Show one episode")
     @app_commands.describe(number="The episode's number")
-    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    @cooldown(*PUBLIC_COOLDOWN)
     async def episode(
         self, interaction: discord.Interaction[LeMansBot], number: app_commands.Range[int, 1, 99]
     ) -> None:
@@ -98,7 +98,7 @@ class Browse(commands.Cog):
         ][:AUTOCOMPLETE_LIMIT]
 
     @app_commands.command(name="episodes", description="List all episodes")
-    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    @cooldown(*PUBLIC_COOLDOWN)
     async def episodes(self, interaction: discord.Interaction[LeMansBot]) -> None:
         lang = self.lang(interaction)
         episodes = sorted(self.bot.engine.knowledge.episodes().items())
@@ -112,7 +112,7 @@ class Browse(commands.Cog):
 
     @app_commands.command(name="cast", description="Who is in the series, or one person")
     @app_commands.describe(person="A person from the series")
-    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    @cooldown(*PUBLIC_COOLDOWN)
     async def cast(self, interaction: discord.Interaction[LeMansBot], person: str | None = None) -> None:
         if person is None:
             await self.cast_overview(interaction)
@@ -139,17 +139,17 @@ class Browse(commands.Cog):
         ][:AUTOCOMPLETE_LIMIT]
 
     @app_commands.command(name="crew", description="Who made the series")
-    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    @cooldown(*PUBLIC_COOLDOWN)
     async def crew(self, interaction: discord.Interaction[LeMansBot]) -> None:
         await self.digest(interaction, say("crew", self.lang(interaction)), "crew")
 
     @app_commands.command(name="release", description="When and where the series came out")
-    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    @cooldown(*PUBLIC_COOLDOWN)
     async def release(self, interaction: discord.Interaction[LeMansBot]) -> None:
         await self.digest(interaction, say("release", self.lang(interaction)), "release", "platform")
 
     @app_commands.command(name="about", description="What this bot is and what it knows")
-    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    @cooldown(*PUBLIC_COOLDOWN)
     async def about(self, interaction: discord.Interaction[LeMansBot]) -> None:
         lang = self.lang(interaction)
         entries = self.bot.engine.knowledge.entries
@@ -168,7 +168,7 @@ class Browse(commands.Cog):
         await Reply(make_embed(say("about_title", lang), say("about", lang), fields=fields)).send(interaction)
 
     @app_commands.command(name="help", description="Commands and example questions")
-    @app_commands.checks.cooldown(*PUBLIC_COOLDOWN)
+    @cooldown(*PUBLIC_COOLDOWN)
     async def help(self, interaction: discord.Interaction[LeMansBot]) -> None:
         lang = self.lang(interaction)
         commands_text = "\n".join(
