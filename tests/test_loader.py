@@ -92,3 +92,26 @@ def test_unreadable_bytes_are_reported_not_raised(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_bytes(b"entries:\n  - id: \xff\xfe\n")
     [problem] = problems_of(tmp_path)
     assert "cannot be read" in problem
+
+
+def test_related_must_name_other_existing_entries(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", [entry("one", related=["two"]), entry("self", related=["self"])])
+    write(tmp_path, "b.yaml", [entry("two", related=["one", "gone"])])
+
+    problems = problems_of(tmp_path)
+
+    assert sorted(p.split(": ", 1)[1] for p in problems) == [
+        "entry 'self': related 'self' is the entry itself",
+        "entry 'two': related 'gone' is no entry's id",
+    ]
+
+
+def test_related_lists_at_most_three_distinct_entries(tmp_path: Path) -> None:
+    others = [entry(name) for name in "abcd"]
+    write(tmp_path, "a.yaml", [*others, entry("many", related=list("abcd")), entry("twice", related=["a", "a"])])
+
+    problems = problems_of(tmp_path)
+
+    assert len(problems) == 2
+    assert any("entry 'many'" in p and "at most 3" in p for p in problems)
+    assert any("entry 'twice'" in p and "listed twice" in p for p in problems)

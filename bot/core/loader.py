@@ -140,7 +140,8 @@ def _depth(text: str) -> int:
 
 
 def _cross_file_problems(located: Iterable[_Located]) -> list[Problem]:
-    """Ids must be unique, and an alias may name only one entry, across all files."""
+    """Ids must be unique, an alias may name only one entry, and `related` must name other entries,
+    across all files."""
     problems: list[Problem] = []
     ids: dict[str, _Located] = {}
     aliases: dict[str, _Located] = {}
@@ -160,6 +161,11 @@ def _cross_file_problems(located: Iterable[_Located]) -> list[Problem]:
                         item.file, item.line, item.entry.id, f"alias {alias!r} already names entry {owner.entry.id!r}"
                     )
                 )
+    for item in located:
+        for related in item.entry.related:
+            if related not in ids or related == item.entry.id:
+                reason = "is the entry itself" if related == item.entry.id else "is no entry's id"
+                problems.append(Problem(item.file, item.line, item.entry.id, f"related {related!r} {reason}"))
     return problems
 
 

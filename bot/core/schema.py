@@ -20,6 +20,7 @@ Topic = Literal[
 # Discord's embed limits: title 256, description 4096; autocomplete choice names 100.
 TITLE_MAX = 100
 ANSWER_MAX = 4000
+RELATED_MAX = 3  # what people most often ask next, shown as buttons under the answer
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
@@ -70,7 +71,15 @@ class Entry(_Strict):
     keywords: OptionalLocalizedList = OptionalLocalizedList()
     aliases: list[Text] = Field(default_factory=list)
     episode: Annotated[int, Field(ge=1, le=99)] | None = None
+    related: list[EntryId] = Field(default_factory=list, max_length=RELATED_MAX)
     sources: list[Text] = Field(min_length=1)
+
+    @field_validator("related")
+    @classmethod
+    def _unique_related(cls, related: list[str]) -> list[str]:
+        if len(set(related)) != len(related):
+            raise ValueError("the same entry is listed twice")
+        return related
 
     @field_validator("aliases")
     @classmethod
