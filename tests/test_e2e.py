@@ -448,14 +448,16 @@ async def test_a_broken_reload_reports_file_and_line_and_keeps_answering(
     await launch(Engine.from_directory(knowledge_copy), knowledge_dir=knowledge_copy)
     release = knowledge_copy / "release.yaml"
     text = edited(release.read_text("utf-8"), ("released on 9 June 2017", "released on 1 April 2099"))
-    release.write_text(edited(text, ('title: {de: "Veröffentlichung", en: "Release date"}', 'title: {de: "X"}')))
+    broken = edited(text, ('title: {de: "Veröffentlichung", en: "Release date"}', 'title: {de: "X"}'))
+    release.write_text(broken)
+    line = next(n for n, row in enumerate(broken.splitlines(), 1) if 'title: {de: "X"}' in row)
 
     report = await reload(fake, fake.users.owner)
     (embed,) = report["embeds"]
     assert report["flags"] == 64
     assert embed["title"] == "Reload failed"
     assert f"The previous {len(real_engine().knowledge)} entries keep answering" in embed["description"]
-    assert "knowledge/release.yaml:6: entry 'release-date': missing key 'title.en'" in embed["description"]
+    assert f"knowledge/release.yaml:{line}: entry 'release-date': missing key 'title.en'" in embed["description"]
     assert "9 June 2017" in (await ask(fake, "When was it released?"))["description"]
 
 

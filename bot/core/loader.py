@@ -67,6 +67,8 @@ def load_directory(directory: Path) -> Knowledge:
         located.extend(found)
         problems.extend(file_problems)
     problems.extend(_cross_file_problems(located))
+    if not problems:
+        problems.extend(_related_problems(located))
     if problems:
         raise KnowledgeError(problems)
     return Knowledge(tuple(item.entry for item in located))
@@ -140,8 +142,7 @@ def _depth(text: str) -> int:
 
 
 def _cross_file_problems(located: Iterable[_Located]) -> list[Problem]:
-    """Ids must be unique, an alias may name only one entry, and `related` must name other entries,
-    across all files."""
+    """Ids must be unique, and an alias may name only one entry, across all files."""
     problems: list[Problem] = []
     ids: dict[str, _Located] = {}
     aliases: dict[str, _Located] = {}
@@ -161,7 +162,16 @@ def _cross_file_problems(located: Iterable[_Located]) -> list[Problem]:
                         item.file, item.line, item.entry.id, f"alias {alias!r} already names entry {owner.entry.id!r}"
                     )
                 )
-    for item in located:
+    return problems
+
+
+def _related_problems(located: Iterable[_Located]) -> list[Problem]:
+    """`related` names other entries; checked only once every file loaded, so that one broken file
+    is not reported again as every link into it."""
+    items = list(located)
+    ids = {item.entry.id for item in items}
+    problems = []
+    for item in items:
         for related in item.entry.related:
             if related not in ids or related == item.entry.id:
                 reason = "is the entry itself" if related == item.entry.id else "is no entry's id"
