@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, cast
 from unittest.mock import MagicMock
 
 from rapidfuzz import fuzz, process, utils
@@ -64,7 +65,7 @@ async def episode_times(cog: Browse, bot: MagicMock, inputs: Sequence[str], repe
     for _ in range(repeat):
         for text in inputs:
             started = time.thread_time()
-            await cog.episode_choices(interaction, text)  # type: ignore[call-arg,misc]  # discord.py types it unbound
+            await cast(Any, cog).episode_choices(interaction, text)  # discord.py's decorator types it unbound
             found.append(time.thread_time() - started)
     return found
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot.config import MAX_RETENTION_DAYS, Settings, SettingsError
+from bot.config import MAX_RETENTION_DAYS, Settings, SettingsError, knowledge_failure
 from bot.core.answers import Answer
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError, load_directory
@@ -21,7 +21,7 @@ from bot.core.schema import LANGS, Lang
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    load_dotenv()
+    load_dotenv(".env")  # the working directory's, like the default knowledge and database paths
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         engine = Engine.from_directory(directory, settings.default_lang)
     except KnowledgeError as exc:
-        print(exc, file=sys.stderr)
+        print(knowledge_failure(exc, directory), file=sys.stderr)
         return 2
     if args.command == "ask":
         questions: Iterable[str] = [" ".join(args.question)] if args.question else sys.stdin
@@ -106,7 +106,7 @@ def _check(directory: Path) -> int:
     try:
         knowledge = load_directory(directory)
     except KnowledgeError as exc:
-        print(exc, file=sys.stderr)
+        print(knowledge_failure(exc, directory), file=sys.stderr)
         return 1
     files = len(list(directory.glob("*.yaml")))
     print(f"ok: {len(knowledge)} entries in {files} files in {directory}")

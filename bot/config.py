@@ -6,11 +6,29 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.loader import KnowledgeError
 from bot.core.schema import LANGS, Lang
 
-DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-DEFAULT_DATABASE_PATH = Path("data/insights.sqlite3")  # relative to the working directory, like .env
+# Relative to the working directory, like .env: run the bot from the folder that holds them (the
+# project root), or set KNOWLEDGE_DIR and DATABASE_PATH; an installed package carries no knowledge.
+DEFAULT_KNOWLEDGE_DIR = Path("knowledge")
+DEFAULT_DATABASE_PATH = Path("data/insights.sqlite3")
+NO_KNOWLEDGE = "Set KNOWLEDGE_DIR to the folder of the knowledge files, or run the bot where knowledge/ is."
 MAX_RETENTION_DAYS = 36_500  # a century; more is a typo, and would overflow date arithmetic
+
+# Every environment variable the bot reads (tests clear them all, so a developer's .env cannot leak in).
+VARIABLES = (
+    "DISCORD_TOKEN",
+    "KNOWLEDGE_DIR",
+    "OWNER_IDS",
+    "ADMIN_ROLE_IDS",
+    "DEFAULT_LANGUAGE",
+    "LOG_LEVEL",
+    "DATABASE_PATH",
+    "RETENTION_DAYS",
+    "STORE_USER_IDS",
+    "WATCH_KNOWLEDGE",
+)
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
@@ -60,6 +78,11 @@ def _database(name: str) -> Path:
     return path
 
 
+def knowledge_failure(error: KnowledgeError, directory: Path) -> str:
+    """Every problem of a knowledge directory that failed to load, and where to look when it is missing."""
+    return str(error) if directory.is_dir() else f"{error}\n{NO_KNOWLEDGE}"
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str = field(default="", repr=False)  # never printed
@@ -75,7 +98,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read the process environment; call `dotenv.load_dotenv()` first to include `.env`."""
+        """Read the process environment (only `VARIABLES`); load `.env` into it first to include it."""
         return cls(
             token=os.environ.get("DISCORD_TOKEN", "").strip(),
             knowledge_dir=Path(os.environ.get("KNOWLEDGE_DIR", "") or DEFAULT_KNOWLEDGE_DIR),

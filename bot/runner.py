@@ -18,7 +18,7 @@ import aiohttp
 import discord
 
 from bot.client import LeMansBot
-from bot.config import Settings
+from bot.config import Settings, knowledge_failure
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError
 
@@ -131,7 +131,7 @@ def _prepare(settings: Settings) -> LeMansBot | int:
     try:
         engine = Engine.from_directory(settings.knowledge_dir, settings.default_lang)
     except KnowledgeError as exc:
-        print(exc, file=sys.stderr)
+        print(knowledge_failure(exc, settings.knowledge_dir), file=sys.stderr)
         return 2
     return LeMansBot(settings, engine)
 

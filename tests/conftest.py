@@ -1,4 +1,4 @@
-"""Fixtures the end-to-end test modules share: the log watch and the fake Discord."""
+"""Fixtures every test shares (a clean environment) and the end-to-end ones (the log watch, the fake Discord)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,19 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
+from bot.config import VARIABLES
 from tests.e2e import TOKEN, LogRecorder
 from tests.fakediscord import FakeDiscord
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Nothing from the developer's shell or .env reaches a test: every variable the bot reads is unset,
+    and each test runs in an empty working directory (where `.env`, `knowledge/` and `data/` are looked for)."""
+    for name in VARIABLES:
+        monkeypatch.setenv(name, "")  # recorded, so what a test sets (loading a .env, say) is undone after it
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 @pytest.fixture

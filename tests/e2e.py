@@ -21,9 +21,10 @@ from bot.client import LeMansBot
 from bot.config import Settings
 from bot.core.engine import Engine
 from tests.fakediscord import Call, FakeDiscord
+from tests.helpers import REAL_KNOWLEDGE
 
 TOKEN = "e2e-bot-token.abc.xyz"
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+KNOWLEDGE_DIR = REAL_KNOWLEDGE
 NOBODY = {"parse": [], "replied_user": False}  # allowed_mentions of a reply that pings nobody, its author neither
 WATCHED_LOGGERS = ("bot", "discord", "asyncio")  # the bot's, discord.py's, and unretrieved task exceptions
 
@@ -127,7 +128,8 @@ async def reply_to(fake: FakeDiscord, message: dict[str, Any]) -> Call:
 def only_embed(call: Call) -> dict[str, Any]:
     """The one embed of a message payload, a callback (`data`) or a follow-up."""
     body = call.json or {}
-    embeds = (body.get("data") if "type" in body else body).get("embeds") or []
+    payload = body["data"] if "type" in body else body
+    embeds = payload.get("embeds") or []
     assert len(embeds) == 1, body
     embed: dict[str, Any] = embeds[0]
     assert_within_limits(embed)

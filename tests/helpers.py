@@ -25,6 +25,7 @@ ASKER_ID = 100_000_000_000_000_001
 OTHER_ID = 100_000_000_000_000_002
 
 SOURCE = "seed 002_ee91cbcc2d005d5b.txt"
+REAL_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"  # the project's own, for tests of real content
 
 
 def _entry(entry_id: str, topic: str, title: tuple[str, str], answer: tuple[str, str], **extra: Any) -> dict[str, Any]:
@@ -208,7 +209,7 @@ class MockResponse:
 
 
 def MockInteraction(
-    bot: MagicMock,
+    bot: Any,  # a MockBot, or a real LeMansBot that is never connected
     *,
     user_id: int = ASKER_ID,
     locale: discord.Locale | None = discord.Locale.american_english,
@@ -262,6 +263,17 @@ def embed_of(mock: AsyncMock) -> discord.Embed:
     embed = mock.call_args.kwargs["embed"]
     assert isinstance(embed, discord.Embed)
     return embed
+
+
+async def invoke(command: Any, cog: Any, interaction: Any, *args: Any) -> None:
+    """Run a slash command's callback as discord.py does once its checks passed, with the cog as `self`."""
+    await command.callback(cog, interaction, *args)
+
+
+async def choices(cog: Any, autocomplete: str, interaction: Any, current: str) -> list[Any]:
+    """What a cog's autocomplete callback (named, as discord.py's decorator hides its signature) offers."""
+    found: list[Any] = await getattr(cog, autocomplete)(interaction, current)
+    return found
 
 
 async def press(view: discord.ui.View, custom_id: str, interaction: MagicMock) -> None:

@@ -13,17 +13,17 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import DEFAULT_KNOWLEDGE_DIR
 from bot.core.answers import Answer
 from bot.core.engine import Engine
 from bot.core.text import fold
+from tests.helpers import REAL_KNOWLEDGE
 
 QUESTIONS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "questions.yaml").read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    return Engine.from_directory(DEFAULT_KNOWLEDGE_DIR)
+    return Engine.from_directory(REAL_KNOWLEDGE)
 
 
 def contains(answer: str, expected: str) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.config import NO_KNOWLEDGE
 from bot.core.answers import Answer
 from bot.insights.store import InsightStore
 from tests.knowledge_factory import entry, write
@@ -78,8 +79,24 @@ def test_check_reports_ok_and_problems(knowledge: Path, capsys: pytest.CaptureFi
 
 
 def test_broken_knowledge_makes_ask_fail_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "--knowledge", str(tmp_path / "missing"), "hi"]) == 2
-    assert "is not a directory" in capsys.readouterr().err
+    (tmp_path / "bad.yaml").write_text("entries: [oops\n", encoding="utf-8")
+
+    assert main(["ask", "--knowledge", str(tmp_path), "hi"]) == 2
+
+    err = capsys.readouterr().err
+    assert f"{tmp_path.name}/bad.yaml:2: YAML syntax error" in err
+    assert NO_KNOWLEDGE not in err  # the folder is there: its problems are the news
+
+
+def test_without_a_knowledge_folder_it_says_where_it_looked_and_what_to_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Installed with `pip install .`, the bot carries no knowledge: it reads ./knowledge or KNOWLEDGE_DIR."""
+    assert main(["ask", "hi"]) == 2  # the working directory holds no knowledge/
+    assert capsys.readouterr().err.splitlines()[-2:] == ["knowledge: is not a directory", NO_KNOWLEDGE]
+
+    assert main(["check", str(tmp_path / "missing")]) == 1
+    assert capsys.readouterr().err.splitlines()[-2:] == [f"{tmp_path / 'missing'}: is not a directory", NO_KNOWLEDGE]
 
 
 def test_chat_answers_until_quit(

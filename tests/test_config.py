@@ -1,20 +1,55 @@
-"""Settings from the environment: the insight and watcher settings, and clear errors for bad values."""
+"""Settings from the environment: the insight and watcher settings, and clear errors for bad values.
+
+The environment is clean in every test (tests/conftest.py clears `VARIABLES`)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.config import DEFAULT_DATABASE_PATH, Settings, SettingsError
+from bot.cli import main
+from bot.config import DEFAULT_DATABASE_PATH, VARIABLES, Settings, SettingsError
 
-VARIABLES = ("DATABASE_PATH", "RETENTION_DAYS", "STORE_USER_IDS", "WATCH_KNOWLEDGE")
+
+class _Recording(dict[str, str]):
+    """An environment that remembers which names were looked up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+def test_variables_lists_everything_the_settings_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    environment = _Recording()
+    monkeypatch.setattr(os, "environ", environment)
+
+    Settings.from_env()
+
+    assert environment.read == set(VARIABLES)  # so the tests' clean environment misses none
+
+
+def test_the_environment_of_a_test_holds_no_setting() -> None:
+    assert [name for name in VARIABLES if name in os.environ] == []
+    assert not Path(".env").exists()  # a fresh working directory: no developer's .env
+
+
+def test_dotenv_is_read_from_the_working_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    Path(".env").write_text("DEFAULT_LANGUAGE=klingon\n", encoding="utf-8")
+
+    assert main(["ask", "hello"]) == 2
+
+    assert capsys.readouterr().err == "error: DEFAULT_LANGUAGE must be one of de, en, got 'klingon'\n"
 
 
 def test_defaults_keep_no_user_ids_and_watch_nothing() -> None:

@@ -28,6 +28,7 @@ import pytest_asyncio
 from bot import runner
 from bot.client import LeMansBot
 from bot.core.engine import Engine
+from bot.core.schema import Lang
 from bot.utils.embeds import COLOUR, NEUTRAL
 from bot.utils.events import AnswerFeedback
 from bot.utils.locale import TEXTS
@@ -45,8 +46,6 @@ from tests.e2e import (
     settings_for,
 )
 from tests.fakediscord import FakeDiscord, FakeUser, snowflake
-
-pytestmark = pytest.mark.asyncio
 
 Launch = Callable[..., Awaitable[LeMansBot]]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # discord.py colours its log when it thinks it runs in Docker
@@ -339,7 +338,7 @@ async def test_suggestions_only_the_asker_may_choose(
 
     other = await fake.send_component(buttons[0], message=asked.original_id, user=fake.users.admin, locale=locale)
     refused = await fake.wait_for_callback(other)
-    lang = "de" if locale == "de" else "en"
+    lang: Lang = "de" if locale == "de" else "en"
     assert (refused.json["type"], refused.json["data"]["flags"]) == (4, 64)
     assert refused.json["data"]["content"] == TEXTS["only_asker"][lang]
     assert fake.messages[asked.original_id or ""]["embeds"][0]["title"] == title  # unchanged

@@ -37,8 +37,6 @@ from tests.e2e import (
 )
 from tests.fakediscord import FakeDiscord
 
-pytestmark = pytest.mark.asyncio
-
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 CHANNEL_MESSAGES = r"^/channels/\d+/messages$"
 
@@ -151,7 +149,10 @@ async def test_a_persistent_500_on_a_reply_is_logged_and_the_next_question_answe
 ) -> None:
     fake.fail_next("POST", CHANNEL_MESSAGES, 500, times=5)
     lost = await fake.send_message(f"{fake.users.bot.mention} wann kam die Serie raus?")
-    posts = lambda: [c.status for c in fake.calls if c.method == "POST" and c.path.endswith("/messages")]  # noqa: E731
+
+    def posts() -> list[int]:
+        return [c.status for c in fake.calls if c.method == "POST" and c.path.endswith("/messages")]
+
     await fake.wait_until(lambda: len(posts()) == 5 and log.records)
 
     assert posts() == [500] * 5

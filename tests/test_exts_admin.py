@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 from unittest.mock import MagicMock
 
 import discord
@@ -15,6 +16,7 @@ from tests.helpers import (
     MockBot,
     MockInteraction,
     embed_of,
+    invoke,
     knowledge_entries,
     make_engine,
     make_settings,
@@ -52,7 +54,7 @@ async def test_plain_member_is_refused(bot: MagicMock) -> None:
     [{"manage_guild": True}, {"roles": [ADMIN_ROLE]}, {"user_id": 555}, {"in_guild": False, "user_id": 555}],
     ids=["manage-server", "admin-role", "owner-id", "owner-id-in-dm"],
 )
-async def test_admins_and_owners_may_reload(directory: Path, options: dict[str, object]) -> None:
+async def test_admins_and_owners_may_reload(directory: Path, options: dict[str, Any]) -> None:
     settings = make_settings(directory, owner_ids=frozenset({555}), admin_role_ids=frozenset({ADMIN_ROLE}))
     bot = MockBot(make_engine(directory), settings)
 
@@ -75,7 +77,7 @@ async def test_owner_lookup_failure_refuses(bot: MagicMock) -> None:
 async def reload(bot: MagicMock, locale: discord.Locale = discord.Locale.british_english) -> MagicMock:
     cog = Admin(bot)
     interaction = MockInteraction(bot, manage_guild=True, locale=locale)
-    await cog.reload.callback(cog, interaction)
+    await invoke(cog.reload, cog, interaction)
     interaction.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
     assert interaction.followup.send.call_args.kwargs["ephemeral"] is True
     return interaction

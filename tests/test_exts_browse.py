@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from unittest.mock import MagicMock
 
 import discord
@@ -11,7 +12,7 @@ import pytest
 from bot.exts.browse import Browse
 from bot.utils.embeds import NEUTRAL
 from bot.utils.views import FeedbackView
-from tests.helpers import MockBot, MockInteraction, embed_of, make_engine, make_settings, real_bot
+from tests.helpers import MockBot, MockInteraction, choices, embed_of, invoke, make_engine, make_settings, real_bot
 
 GERMAN = discord.Locale.german
 
@@ -23,10 +24,10 @@ def cog(tmp_path: Path) -> Browse:
 
 
 async def run(
-    command: object, cog: Browse, *args: object, locale: discord.Locale = discord.Locale.british_english
+    command: object, cog: Any, *args: object, locale: discord.Locale = discord.Locale.british_english
 ) -> MagicMock:
     interaction = MockInteraction(cog.bot, locale=locale)
-    await command.callback(cog, interaction, *args)  # type: ignore[attr-defined]
+    await invoke(command, cog, interaction, *args)
     return interaction
 
 
@@ -62,8 +63,8 @@ async def test_missing_episode_lists_the_known_ones(cog: Browse) -> None:
 async def test_episode_autocomplete_lists_localized_episodes(cog: Browse) -> None:
     interaction = MockInteraction(cog.bot, locale=GERMAN)
 
-    everything = await cog.episode_choices(interaction, "")
-    one = await cog.episode_choices(interaction, "1")
+    everything = await choices(cog, "episode_choices", interaction, "")
+    one = await choices(cog, "episode_choices", interaction, "1")
 
     assert [(c.name, c.value) for c in everything] == [(f"{n}. Folge {n}", n) for n in range(1, 7)]
     assert [c.value for c in one] == [1]
@@ -104,10 +105,10 @@ async def test_cast_unknown_person_names_the_known_ones(cog: Browse) -> None:
 async def test_cast_autocomplete_offers_entry_ids(cog: Browse) -> None:
     interaction = MockInteraction(cog.bot)
 
-    choices = await cog.person_choices(interaction, "lotter")
-    everyone = await cog.person_choices(interaction, "")
+    lotterer = await choices(cog, "person_choices", interaction, "lotter")
+    everyone = await choices(cog, "person_choices", interaction, "")
 
-    assert [(c.name, c.value) for c in choices] == [("André Lotterer", "cast-lotterer")]
+    assert [(c.name, c.value) for c in lotterer] == [("André Lotterer", "cast-lotterer")]
     assert 3 == len(everyone) <= 25
     assert all(len(c.name) <= 100 for c in everyone)
 
@@ -138,7 +139,7 @@ async def test_about_counts_the_knowledge(cog: Browse) -> None:
 async def test_help_lists_localized_commands_and_examples(tmp_path: Path) -> None:
     directory = tmp_path / "knowledge"
     bot = await real_bot(make_engine(directory), make_settings(directory))
-    cog = bot.get_cog("Browse")  # loaded by setup_hook, as a fresh module: not the imported class
+    cog: Any = bot.get_cog("Browse")  # loaded by setup_hook, as a fresh module: not the imported class
     assert cog is not None
 
     german = sent_embed(await run(cog.help, cog, locale=GERMAN))

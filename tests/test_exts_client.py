@@ -34,7 +34,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[LeMansBot]:
 
 async def test_bot_pings_nobody_reads_no_message_content_and_loads_every_cog(bot: LeMansBot) -> None:
     assert bot.allowed_mentions is not None
-    assert bot.allowed_mentions.to_dict() == {"parse": []}
+    assert dict(bot.allowed_mentions.to_dict()) == {"parse": []}
     assert not bot.intents.message_content
     assert not bot.intents.members
     assert bot.intents.guild_messages
@@ -80,7 +80,10 @@ async def test_every_command_and_option_has_a_valid_german_name_and_description(
 
 async def test_translator_leaves_other_locales_alone() -> None:
     translator = LeMansTranslator()
-    context = app_commands.TranslationContext(app_commands.TranslationContextLocation.command_name, None)
+    command: Any = None  # the translator reads only the location
+    context: app_commands.TranslationContextTypes = app_commands.TranslationContext(
+        app_commands.TranslationContextLocation.command_name, command
+    )
 
     assert await translator.translate(app_commands.locale_str("ask"), discord.Locale.german, context) == "frage"
     assert await translator.translate(app_commands.locale_str("ask"), discord.Locale.french, context) is None

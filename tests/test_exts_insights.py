@@ -34,6 +34,7 @@ from tests.helpers import (
     MockMessage,
     MockUser,
     embed_of,
+    invoke,
     make_engine,
     make_settings,
     press,
@@ -67,7 +68,7 @@ def cog(bot: LeMansBot, name: str) -> Any:
 async def ask(bot: LeMansBot, question: str, **options: Any) -> Any:
     interaction = MockInteraction(bot, **options)
     ask_cog = cog(bot, "Ask")
-    await ask_cog.ask.callback(ask_cog, interaction, question)
+    await invoke(ask_cog.ask, ask_cog, interaction, question)
     await asyncio.sleep(0.01)  # listeners run as their own tasks
     return interaction
 
@@ -153,7 +154,7 @@ def test_unanswered_is_hidden_from_non_admins_and_checked_at_runtime() -> None:
 async def unanswered(bot: LeMansBot, days: int = 30, **options: Any) -> discord.Embed:
     interaction = MockInteraction(bot, manage_guild=True, **options)
     insights = cog(bot, "Insights")
-    await insights.unanswered.callback(insights, interaction, days)
+    await invoke(insights.unanswered, insights, interaction, days)
     interaction.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
     assert interaction.followup.send.call_args.kwargs["ephemeral"] is True
     return embed_of(interaction.followup.send)
@@ -218,7 +219,7 @@ async def test_unanswered_without_a_database_is_a_private_note(
         monkeypatch.setattr(bot.insights, "tally", lambda *args, **kwargs: Future())  # never answers
     interaction = MockInteraction(bot, manage_guild=True)
 
-    await insights.unanswered.callback(insights, interaction, 30)
+    await invoke(insights.unanswered, insights, interaction, 30)
 
     text = interaction.followup.send.call_args.args[0]
     assert text == "The insights database is unavailable right now; the log has the details."

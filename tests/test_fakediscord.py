@@ -23,8 +23,6 @@ from discord.ext import commands
 
 from tests.fakediscord import FakeDiscord
 
-pytestmark = pytest.mark.asyncio
-
 TOKEN = "test-bot-token.abc"
 
 

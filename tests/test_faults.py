@@ -20,7 +20,7 @@ from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError
 from bot.exts.admin import Admin
 from bot.watch import watch_knowledge
-from tests.helpers import MockBot, MockInteraction, embed_of, knowledge_entries, make_settings, write_knowledge
+from tests.helpers import MockBot, MockInteraction, embed_of, invoke, knowledge_entries, make_settings, write_knowledge
 
 OLD = "It came out on 9 June 2017 on Prime."
 NEW = "It came out on Friday, 9 June 2017."
@@ -130,6 +130,7 @@ def inject(name: str, directory: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 NAMES = [*FAULTS, "unreadable-file"]
 
 
+@pytest.mark.timeout(60)  # a followed billion laughs would never end; the slowest fault (5000 deep) takes seconds
 @pytest.mark.parametrize("name", NAMES)
 def test_engine_reload_refuses_the_fault_precisely_and_keeps_answering(
     name: str, directory: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
@@ -137,11 +138,9 @@ def test_engine_reload_refuses_the_fault_precisely_and_keeps_answering(
     before = engine.knowledge
     expected = inject(name, directory, monkeypatch)
 
-    started = time.perf_counter()
     with pytest.raises(KnowledgeError) as error:
         engine.reload()
 
-    assert time.perf_counter() - started < 5  # the billion laughs included
     assert expected in str(error.value), str(error.value)
     assert engine.knowledge is before
     assert engine.ask(QUESTION).text == OLD
@@ -156,7 +155,7 @@ async def test_the_reload_command_reports_the_fault_and_keeps_answering(
     cog = Admin(bot)
     interaction = MockInteraction(bot, manage_guild=True)
 
-    await cog.reload.callback(cog, interaction)
+    await invoke(cog.reload, cog, interaction)
 
     embed = embed_of(interaction.followup.send)
     assert embed.title == "Reload failed"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_KNOWLEDGE_DIR
 from bot.core.engine import Engine
+from tests.helpers import REAL_KNOWLEDGE
 
 BANK = Path(__file__).parent / "data" / "question_bank.tsv"
 
@@ -23,7 +23,7 @@ def load() -> list[tuple[set[str], str]]:
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    return Engine.from_directory(DEFAULT_KNOWLEDGE_DIR)
+    return Engine.from_directory(REAL_KNOWLEDGE)
 
 
 def test_bank_questions_land_on_their_entries(engine: Engine) -> None:

@@ -9,7 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import AsyncMock, MagicMock
@@ -52,7 +52,7 @@ def one_line(text: str) -> str:
 
 
 @pytest.mark.parametrize("command", [lambda s: runner.run(s), lambda s: runner.sync(s, None)], ids=["run", "sync"])
-def test_no_token_is_one_clear_line(command: object, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_token_is_one_clear_line(command: Callable[[Settings], int], capsys: pytest.CaptureFixture[str]) -> None:
     assert command(Settings(token="")) == 2
 
     captured = capsys.readouterr()
