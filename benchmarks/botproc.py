@@ -43,7 +43,7 @@ class MinimalBot(commands.Bot):
         self.tree.add_command(ask)
 
 
-def make_bot(kind: str, token: str, database: Path) -> commands.Bot:
+def make_bot(kind: str, token: str, database: Path) -> commands.Bot | commands.AutoShardedBot:
     if kind == "minimal":
         return MinimalBot()
     from bot.client import LeMansBot

@@ -58,8 +58,11 @@ class LeMansTree(app_commands.CommandTree["LeMansBot"]):
         await send_ephemeral(interaction, text)
 
 
-class LeMansBot(commands.Bot):
+class LeMansBot(commands.AutoShardedBot):
     """Slash commands, mentions and DMs answered from one `Engine`; no prefix commands.
+
+    Sharded the way discord.py does it: SHARD_COUNT and SHARD_IDS pick the shards this process
+    runs; unset, Discord's recommended count (one shard for a bot in fewer than 2,500 servers).
 
     Construct it with settings and a loaded engine; `await bot.start(token)` runs it. Slash
     commands are only published by `lemans-bot sync`, never on start. It owns the insights
@@ -71,12 +74,15 @@ class LeMansBot(commands.Bot):
     def __init__(self, settings: Settings, engine: Engine, **options: Any) -> None:
         """`options` go to `commands.Bot`, e.g. `guild_ready_timeout` for a fast start in tests."""
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice: no warning about it
+        if settings.shard_ids is not None:
+            options["shard_ids"] = list(settings.shard_ids)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),  # echoed user text never pings anyone
             tree_cls=LeMansTree,
+            shard_count=settings.shard_count,
             **options,
         )
         self.settings = settings
@@ -108,6 +114,10 @@ class LeMansBot(commands.Bot):
         log.info(
             "connected as %s (%s) to %d server(s)", self.user, self.user.id if self.user else "?", len(self.guilds)
         )
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        servers = sum(1 for guild in self.guilds if guild.shard_id == shard_id)
+        log.info("shard %d of %s ready with %d server(s)", shard_id, self.shard_count, servers)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """Questions in messages are the ask cog's listener's; there are no prefix commands to run."""

@@ -28,6 +28,10 @@ VARIABLES = (
     "RETENTION_DAYS",
     "STORE_USER_IDS",
     "WATCH_KNOWLEDGE",
+    "DATABASE_URL",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+    "METRICS_PORT",
 )
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
@@ -71,6 +75,44 @@ def _days(name: str, default: int) -> int:
     return int(raw)
 
 
+def _port(name: str) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 65_535:
+        raise SettingsError(f"{name} must be a TCP port from 1 to 65535, got {raw!r}")
+    return int(raw)
+
+
+def _shards() -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT alone: this process runs every shard; with SHARD_IDS: exactly those."""
+    count_raw, ids_raw = os.environ.get("SHARD_COUNT", "").strip(), os.environ.get("SHARD_IDS", "").strip()
+    if not count_raw:
+        if ids_raw:
+            raise SettingsError("SHARD_IDS needs SHARD_COUNT: how many shards there are in all")
+        return None, None
+    if not count_raw.isascii() or not count_raw.isdigit() or int(count_raw) < 1:
+        raise SettingsError(f"SHARD_COUNT must be a whole number of shards, 1 or more, got {count_raw!r}")
+    count = int(count_raw)
+    if not ids_raw:
+        return count, None
+    parts = [part.strip() for part in ids_raw.split(",")]
+    if not all(part.isascii() and part.isdigit() and int(part) < count for part in parts):
+        raise SettingsError(f"SHARD_IDS must be comma-separated shard numbers from 0 to {count - 1}, got {ids_raw!r}")
+    if len(set(parts)) != len(parts):
+        raise SettingsError(f"SHARD_IDS names a shard twice: {ids_raw!r}")
+    return count, tuple(sorted(int(part) for part in parts))
+
+
+def _database_url(name: str) -> str | None:
+    url = os.environ.get(name, "").strip()
+    if not url:
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError(f"{name} must be a postgresql://user:password@host:port/database URL")
+    return url
+
+
 def _database(name: str) -> Path:
     path = Path(os.environ.get(name, "").strip() or DEFAULT_DATABASE_PATH)
     if path.is_dir():
@@ -95,10 +137,15 @@ class Settings:
     retention_days: int = 90
     store_user_ids: bool = False  # privacy: who asked is kept only when an admin opts in
     watch_knowledge: bool = False
+    database_url: str | None = field(default=None, repr=False)  # PostgreSQL instead of SQLite; holds a password
+    shard_count: int | None = None  # None: discord.py asks Discord for the recommended count
+    shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count in this process
+    metrics_port: int | None = None  # None: no Prometheus endpoint
 
     @classmethod
     def from_env(cls) -> Settings:
         """Read the process environment (only `VARIABLES`); load `.env` into it first to include it."""
+        shard_count, shard_ids = _shards()
         return cls(
             token=os.environ.get("DISCORD_TOKEN", "").strip(),
             knowledge_dir=Path(os.environ.get("KNOWLEDGE_DIR", "") or DEFAULT_KNOWLEDGE_DIR),
@@ -110,4 +157,8 @@ class Settings:
             retention_days=_days("RETENTION_DAYS", 90),
             store_user_ids=_flag("STORE_USER_IDS", False),
             watch_knowledge=_flag("WATCH_KNOWLEDGE", False),
+            database_url=_database_url("DATABASE_URL"),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
+            metrics_port=_port("METRICS_PORT"),
         )

@@ -17,13 +17,17 @@ at it (``patch_discord()``); resumes follow READY's ``resume_gateway_url``. Imit
 - Gateway: HELLO, HEARTBEAT_ACK, IDENTIFY -> READY (+ shard) and a GUILD_CREATE per guild; RESUME
   replays what the client missed, then RESUMED; a bad RESUME gets INVALID_SESSION (false); close
   codes 4003 and 4004; ``s`` per dispatch; dispatches are buffered while the client is away.
+- Shards: one session per shard, from IDENTIFY's ``shard`` ([id, count]; none: [0, 1]), each with its
+  own sequence and resume buffer, so several clients (processes) can each hold shards. A guild's
+  events go only to shard ``(guild_id >> 22) % count``, direct messages to shard 0, as on Discord.
+  ``add_guild(shard=, shard_count=)`` makes more guilds; a new IDENTIFY for a shard replaces its session.
 - Intents: MESSAGE_* need GUILD_MESSAGES / DIRECT_MESSAGES; without MESSAGE_CONTENT, guild messages
   that neither mention the bot nor are its own lose content, embeds, attachments and components;
   without GUILD_MEMBERS, GUILD_CREATE lists only the bot. The bot's own non-ephemeral messages come
   back as MESSAGE_CREATE / MESSAGE_UPDATE / MESSAGE_DELETE.
 
 Not imitated: real rate limits (buckets never run dry); compression, ETF; heartbeat timeouts,
-session expiry, identify limits, other close codes (e.g. 4014); several clients at once; presences,
+session expiry, identify limits, other close codes (e.g. 4014), resharding; presences,
 voice, threads, reactions, polls, emojis, stickers, attachments (file names are only recorded),
 member chunking; permission checks on REST, role hierarchy, overwrites; management routes (guilds,
 channels, roles, members, opening DMs); allowed_mentions (mentions come from <@id> in the content);
@@ -152,8 +156,11 @@ class FakeGuild:
     locale: str = "en-US"
 
     @classmethod
-    def create(cls, owner: FakeUser, admin_role_id: str) -> FakeGuild:
+    def create(cls, owner: FakeUser, admin_role_id: str, shard: int = 0, shard_count: int = 1) -> FakeGuild:
+        """A guild whose id puts it on ``shard`` of ``shard_count``."""
         gid = snowflake()
+        while (int(gid) >> 22) % shard_count != shard:
+            gid = str(int(gid) + (1 << 22))  # a millisecond later
         channel = {"id": snowflake(), "type": 0, "guild_id": gid, "name": "general", "position": 0, "flags": 0}
         channel |= {"permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None}
         channel |= {"last_message_id": None, "rate_limit_per_user": 0}
@@ -214,6 +221,24 @@ class SentInteraction:
 
 
 @dataclass
+class Session:
+    """One shard's gateway session: its own sequence, and every dispatch for resumes."""
+
+    shard_id: int
+    shard_count: int
+    id: str
+    intents: int
+    ws: web.WebSocketResponse | None  # the client's websocket while it is connected
+    transport: asyncio.Transport | None
+    seq: int = 0
+    events: list[JSON] = field(default_factory=list)
+    ready: bool = False  # READY and its GUILD_CREATEs were sent
+
+    def holds(self, guild_id: str) -> bool:
+        return (int(guild_id) >> 22) % self.shard_count == self.shard_id
+
+
+@dataclass
 class Fault:
     method: str
     pattern: re.Pattern[str]
@@ -226,15 +251,22 @@ class FakeDiscord:
     """The fake server; ``async with FakeDiscord(token=...) as fake`` starts it and patches discord.py."""
 
     def __init__(
-        self, token: str = "fake-bot-token", *, heartbeat_interval: int = 41250, interaction_deadline: float = 3.0
+        self,
+        token: str = "fake-bot-token",
+        *,
+        heartbeat_interval: int = 41250,
+        interaction_deadline: float = 3.0,
+        shard_count: int = 1,
     ) -> None:
+        """``shard_count``: the default guild is on shard 0 of that many (more guilds: ``add_guild``)."""
         self.token, self.heartbeat_interval, self.interaction_deadline = token, heartbeat_interval, interaction_deadline
         admin_role, bot = snowflake(), FakeUser(snowflake(), "fakebot", bot=True)
         owner, admin = FakeUser(snowflake(), "owner"), FakeUser(snowflake(), "admin", roles=[admin_role])
         self.users = Users(bot, owner, admin, FakeUser(snowflake(), "member"))
         self.application_id = bot.id  # as on Discord today: the application id is the bot's user id
-        self.guild = FakeGuild.create(owner, admin_role)
+        self.guild = FakeGuild.create(owner, admin_role, 0, shard_count)  # the default guild of the send_* helpers
         self.channel = self.guild.channel  # the guild's text channel
+        self.guilds = [self.guild]
         self.calls: list[Call] = []
         self.frames: list[JSON] = []  # gateway frames the client sent
         self.connections: list[str] = []  # path and query of each gateway connection
@@ -244,13 +276,9 @@ class FakeDiscord:
         self.dm_channels: dict[str, JSON] = {}  # user id -> DM channel
         self.faults: list[Fault] = []
         self.identify_count = self.ready_count = self.resume_count = self.port = 0
+        self.recommended_shards = 1  # GET /gateway/bot's "shards"
         self.api_base = self.ws_url = ""  # set by start()
-        # the gateway session (one client at a time): id, intents, last ``s``, every dispatch (for resumes)
-        self.session_id: str | None = None
-        self.intents = self.seq = 0
-        self.events: list[JSON] = []
-        self._ws: web.WebSocketResponse | None = None  # the client's websocket while it is connected
-        self._transport: asyncio.Transport | None = None
+        self.sessions: dict[int, Session] = {}  # by shard id
         self._lock = asyncio.Lock()  # orders dispatches and resume replays
         self._changed_event = asyncio.Event()
         self._stack = contextlib.ExitStack()
@@ -284,10 +312,11 @@ class FakeDiscord:
         self._stack.enter_context(self.patch_discord())
 
     async def stop(self) -> None:
-        """Close the client's websocket (1001), stop listening, undo the patch (close the bot first)."""
-        if self._ws is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ws.close(code=1001), 1.0)
+        """Close the clients' websockets (1001), stop listening, undo the patch (close the bot first)."""
+        for session in self.sessions.values():
+            if session.ws is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(session.ws.close(code=1001), 1.0)
         if self._runner is not None:
             await self._runner.cleanup()
         self._stack.close()
@@ -308,6 +337,40 @@ class FakeDiscord:
             yield
         finally:
             Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
+
+    # ------------------------------------------------------------------ guilds and sessions
+    def add_guild(self, *, shard: int = 0, shard_count: int = 1) -> FakeGuild:
+        """Another guild with the same users and roles, on ``shard`` of ``shard_count``."""
+        guild = FakeGuild.create(self.users.owner, self.guild.admin_role_id, shard, shard_count)
+        self.guilds.append(guild)
+        return guild
+
+    def session_for(self, guild_id: str | None) -> Session | None:
+        """The session that gets a guild's events (DMs: shard 0's)."""
+        if guild_id is None:
+            return self.sessions.get(0)
+        return next((s for s in self.sessions.values() if s.holds(guild_id)), None)
+
+    @property
+    def session(self) -> Session | None:
+        """Shard 0's session: the only one of an unsharded client."""
+        return self.sessions.get(0)
+
+    @property
+    def session_id(self) -> str | None:
+        return self.session.id if self.session else None
+
+    @property
+    def events(self) -> list[JSON]:
+        """Every dispatch of shard 0's session."""
+        return self.session.events if self.session else []
+
+    @property
+    def _ws(self) -> web.WebSocketResponse | None:
+        return self.session.ws if self.session else None
+
+    def _guild_of_channel(self, channel_id: str) -> FakeGuild | None:
+        return next((g for g in self.guilds if g.channel["id"] == channel_id), None)
 
     # ------------------------------------------------------------------ waiting and inspection
     @staticmethod
@@ -369,37 +432,43 @@ class FakeDiscord:
         """Expire the token: callbacks get 10062 Unknown interaction, webhooks 50027."""
         interaction.expired = True
 
-    async def drop_gateway(self, code: int | None = 4000) -> None:
-        """Close the client's websocket with ``code``; None aborts the TCP connection without a close frame."""
-        if self._ws is None:
-            raise RuntimeError("no client is connected")
+    async def drop_gateway(self, code: int | None = 4000, shard: int = 0) -> None:
+        """Close the shard's websocket with ``code``; None aborts the TCP connection without a close frame."""
+        session = self.sessions.get(shard)
+        if session is None or session.ws is None:
+            raise RuntimeError(f"no client is connected on shard {shard}")
         async with self._lock:  # from here on dispatches are buffered for the resume
-            ws, self._ws = self._ws, None
-        if code is None and self._transport is not None:
-            self._transport.abort()
+            ws, session.ws = session.ws, None
+        if code is None and session.transport is not None:
+            session.transport.abort()
         else:
             await ws.close(code=code or 4000, message=b"dropped by FakeDiscord")
 
-    async def dispatch(self, event: str, data: Any, *, buffer: bool = True) -> int | None:
-        """Send a dispatch (op 0); returns its ``s``, or None when the client's intents exclude it."""
-        if self.session_id is None:
-            raise RuntimeError("no client has identified yet")
+    async def dispatch(
+        self, event: str, data: Any, *, buffer: bool = True, session: Session | None = None
+    ) -> int | None:
+        """Send a dispatch (op 0) to ``session``, by default the one holding the event's guild (DMs:
+        shard 0); returns its ``s``, or None when the client's intents exclude it."""
+        guild_id = data.get("guild_id") if isinstance(data, dict) else None
+        session = session or self.session_for(guild_id)
+        if session is None:
+            raise RuntimeError(f"no client has identified for guild {guild_id}" if guild_id else "no client on shard 0")
         if event.startswith("MESSAGE_"):
-            if not self.intents & (GUILD_MESSAGES if "guild_id" in data else DM_MESSAGES):
+            if not session.intents & (GUILD_MESSAGES if "guild_id" in data else DM_MESSAGES):
                 return None
             bot, mentions = self.users.bot.id, [user["id"] for user in data.get("mentions", [])]
             hidden = "guild_id" in data and bot not in mentions and data["author"]["id"] != bot
-            if hidden and not self.intents & MESSAGE_CONTENT:  # what a bot without that intent gets to see
+            if hidden and not session.intents & MESSAGE_CONTENT:  # what a bot without that intent gets to see
                 data = data | {"content": "", "embeds": [], "attachments": [], "components": []}
         async with self._lock:
-            self.seq += 1
-            frame = {"op": 0, "t": event, "s": self.seq, "d": data}
+            session.seq += 1
+            frame = {"op": 0, "t": event, "s": session.seq, "d": data}
             if buffer:
-                self.events.append(frame)
-            if self._ws is not None and not self._ws.closed:
+                session.events.append(frame)
+            if session.ws is not None and not session.ws.closed:
                 with contextlib.suppress(ConnectionError, RuntimeError):
-                    await self._ws.send_json(frame)
-            return self.seq
+                    await session.ws.send_json(frame)
+            return session.seq
 
     def dm_channel(self, user: FakeUser) -> JSON:
         """The DM channel between the bot and ``user``."""
@@ -412,18 +481,20 @@ class FakeDiscord:
         *,
         author: FakeUser | None = None,
         mentions: list[FakeUser] | None = None,
-        guild: bool = True,
+        guild: bool | FakeGuild = True,
         reply_to: JSON | None = None,
     ) -> JSON:
-        """Dispatch MESSAGE_CREATE from ``author`` (default: the ordinary member) in the guild channel or
-        a DM; returns the whole message, which the bot may see redacted (MESSAGE_CONTENT, above).
-        ``mentions`` defaults to the users written as <@id> in ``content``."""
+        """Dispatch MESSAGE_CREATE from ``author`` (default: the ordinary member) in a guild's channel
+        (True: the default guild's) or with ``guild=False`` a DM; returns the whole message, which the
+        bot may see redacted (MESSAGE_CONTENT, above). ``mentions`` defaults to the users written as
+        <@id> in ``content``."""
         author = author or self.users.member
-        channel_id = self.channel["id"] if guild else self.dm_channel(author)["id"]
+        where = self.guild if guild is True else guild or None
+        channel_id = where.channel["id"] if where else self.dm_channel(author)["id"]
         reference = {"message_reference": {"message_id": reply_to["id"]}} if reply_to else {}
         message = self._new_message(channel_id, author, {"content": content} | reference)
         if mentions is not None:
-            message["mentions"] = [self._mention(user, guild) for user in mentions]
+            message["mentions"] = [self._mention(user, where is not None) for user in mentions]
         await self._publish("MESSAGE_CREATE", message, author)
         return message
 
@@ -433,18 +504,20 @@ class FakeDiscord:
         data: JSON,
         *,
         user: FakeUser | None = None,
-        guild: bool = True,
+        guild: bool | FakeGuild = True,
         locale: str = "en-US",
         guild_locale: str | None = None,
         message: JSON | None = None,
     ) -> SentInteraction:
         """Dispatch INTERACTION_CREATE of type ``kind`` with ``data`` from ``user`` (default: the ordinary
-        member) in the guild channel, or with ``guild=False`` in a DM; ``message`` for components."""
-        user, g, token = user or self.users.member, self.guild, "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
+        member) in a guild's channel (True: the default guild's), or with ``guild=False`` in a DM;
+        ``message`` for components."""
+        user, token = user or self.users.member, "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
+        g = self.guild if guild is True else guild or None
         payload: JSON = {"id": snowflake(), "application_id": self.application_id, "type": kind, "data": data}
         payload |= {"token": token, "version": 1, "locale": locale, "entitlements": []}
         payload |= {"attachment_size_limit": 10 * 1024 * 1024} | ({"message": message} if message else {})
-        if guild:
+        if g is not None:
             permissions = str(g.permissions(user))
             channel = g.channel | {"permissions": permissions}
             payload |= {"guild_id": g.id, "guild": {"id": g.id, "locale": g.locale, "features": []}, "context": 0}
@@ -468,7 +541,9 @@ class FakeDiscord:
         ``name`` is "cmd", "cmd sub" or "cmd group sub"; ``options`` maps option names to values. Option
         types, the command id and, for guild commands, ``data.guild_id`` come from what the bot registered
         (an unregistered command gets a new id). ``context``: the keywords of send_interaction."""
-        parts, scopes = name.split(), [self.guild.id, None] if context.get("guild", True) else [None]
+        where = context.get("guild", True)
+        where = self.guild if where is True else where or None
+        parts, scopes = name.split(), [where.id, None] if where else [None]
         registered = [c for scope in scopes for c in self.commands.get(scope, []) if c["name"] == parts[0]]
         command: JSON = registered[0] if registered else {"id": snowflake(), "options": []}
         definitions: list[JSON] = command.get("options", [])
@@ -510,7 +585,7 @@ class FakeDiscord:
         return user.payload() | {"member": user.member(with_user=False)} if in_guild else user.payload()
 
     def _channel_exists(self, channel_id: str) -> bool:
-        return any(c["id"] == channel_id for c in [self.channel, *self.dm_channels.values()])
+        return any(c["id"] == channel_id for c in [*(g.channel for g in self.guilds), *self.dm_channels.values()])
 
     @staticmethod
     def _invalid(payload: JSON, files: list[str], prefix: str = "", *, edit: bool = False) -> Reply | None:
@@ -525,7 +600,8 @@ class FakeDiscord:
         """A message object as Discord returns it (validate ``payload`` first)."""
         message: JSON = {"id": snowflake(), "channel_id": channel_id, "author": author.payload(), "type": 0, "flags": 0}
         message |= {"content": "", "timestamp": _now(), "tts": False, "pinned": False, "attachments": []}
-        message |= {"guild_id": self.guild.id} if channel_id == self.channel["id"] else {}
+        guild = self._guild_of_channel(channel_id)
+        message |= {"guild_id": guild.id} if guild else {}
         reference = payload.get("message_reference") or {}
         if target := self.messages.get(str(reference.get("message_id"))):  # (unknown targets are ignored)
             where = {key: target[key] for key in ("channel_id", "guild_id") if key in target}
@@ -551,7 +627,7 @@ class FakeDiscord:
     async def _publish(self, event: str, message: JSON, author: FakeUser | None = None) -> None:
         """Store ``message`` and, unless it is ephemeral, dispatch ``event`` for it."""
         self.messages[message["id"]] = message
-        if not message["flags"] & EPHEMERAL and self.session_id is not None:
+        if not message["flags"] & EPHEMERAL and self.session_for(message.get("guild_id")) is not None:
             member = {"member": author.member(with_user=False)} if author and "guild_id" in message else {}
             await self.dispatch(event, message | member)
 
@@ -614,7 +690,7 @@ class FakeDiscord:
 
     async def _get_gateway(self, call: Call, m: re.Match[str]) -> Reply:
         limit = {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
-        extra = {"shards": 1, "session_start_limit": limit} if m[1] else {}
+        extra = {"shards": self.recommended_shards, "session_start_limit": limit} if m[1] else {}
         return 200, {"url": self.ws_url.rstrip("/")} | extra
 
     async def _get_application(self, call: Call, m: re.Match[str]) -> Reply:
@@ -690,7 +766,7 @@ class FakeDiscord:
             return _error(404, 10008, "Unknown Message")
         if call.method == "DELETE":
             del self.messages[message["id"]]
-            if not message["flags"] & EPHEMERAL and self.session_id is not None:
+            if not message["flags"] & EPHEMERAL and self.session_for(message.get("guild_id")) is not None:
                 ids = {key: message[key] for key in ("id", "channel_id", "guild_id") if key in message}
                 await self.dispatch("MESSAGE_DELETE", ids)
             return 204, None
@@ -737,7 +813,7 @@ class FakeDiscord:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self.connections.append(request.path_qs)
-        authenticated = False
+        session: Session | None = None
         try:
             await ws.send_json({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval}, "s": None, "t": None})
             async for msg in ws:
@@ -747,50 +823,55 @@ class FakeDiscord:
                 self._changed()
                 if frame["op"] == 1:
                     await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
-                elif frame["op"] == 2 and not authenticated:
-                    authenticated = await self._identify(ws, request.transport, frame["d"])
+                elif frame["op"] == 2 and session is None:
+                    session = await self._identify(ws, request.transport, frame["d"])
                 elif frame["op"] == 6:
-                    authenticated = await self._resume(ws, request.transport, frame["d"])
-                elif not authenticated:
+                    session = await self._resume(ws, request.transport, frame["d"])
+                elif session is None:
                     await ws.close(code=4003, message=b"Not authenticated.")
         finally:
-            if self._ws is ws:
-                self._ws = None
+            for held in self.sessions.values():
+                if held.ws is ws:
+                    held.ws = None
         return ws
 
-    async def _identify(self, ws: web.WebSocketResponse, transport: asyncio.Transport | None, d: JSON) -> bool:
+    async def _identify(
+        self, ws: web.WebSocketResponse, transport: asyncio.Transport | None, d: JSON
+    ) -> Session | None:
         if d.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
-            return False
-        async with self._lock:  # a new session
-            self.session_id, self.intents, self.seq, self.events = secrets.token_hex(16), d.get("intents", 0), 0, []
-            self._ws, self._transport = ws, transport
+            return None
+        shard_id, shard_count = d.get("shard") or (0, 1)
+        session = Session(shard_id, shard_count, secrets.token_hex(16), d.get("intents", 0), ws, transport)
+        async with self._lock:  # a new session; one the shard had before is gone
+            self.sessions[shard_id] = session
         self.identify_count += 1
-        shard = d.get("shard")
-        guilds = [g for g in [self.guild] if not shard or (int(g.id) >> 22) % shard[1] == shard[0]]
+        guilds = [g for g in self.guilds if session.holds(g.id)]
         ready = {"v": 10, "user": self._me(), "guilds": [{"id": g.id, "unavailable": True} for g in guilds]}
-        ready |= {"session_id": self.session_id, "resume_gateway_url": f"{self.ws_url}resume"}
+        ready |= {"session_id": session.id, "resume_gateway_url": f"{self.ws_url}resume"}
         ready |= {"application": {"id": self.application_id, "flags": 0}, "session_type": "normal"}
         ready |= {"private_channels": [], "relationships": [], "presences": [], "user_settings": {}}
-        await self.dispatch("READY", ready | ({"shard": shard} if shard else {}))
-        members = self.users.all() if self.intents & MEMBERS else [self.users.bot]
+        await self.dispatch("READY", ready | ({"shard": d["shard"]} if d.get("shard") else {}), session=session)
+        members = self.users.all() if session.intents & MEMBERS else [self.users.bot]
         for guild in guilds:
-            await self.dispatch("GUILD_CREATE", guild.payload(members, len(self.users.all())))
+            await self.dispatch("GUILD_CREATE", guild.payload(members, len(self.users.all())), session=session)
+        session.ready = True
         self.ready_count += 1
         self._changed()
-        return True
+        return session
 
-    async def _resume(self, ws: web.WebSocketResponse, transport: asyncio.Transport | None, d: JSON) -> bool:
-        seq, known = d.get("seq"), self.session_id is not None and d.get("session_id") == self.session_id
-        if not known or d.get("token") != self.token or not isinstance(seq, int) or seq > self.seq:
+    async def _resume(self, ws: web.WebSocketResponse, transport: asyncio.Transport | None, d: JSON) -> Session | None:
+        seq = d.get("seq")
+        session = next((s for s in self.sessions.values() if s.id == d.get("session_id")), None)
+        if session is None or d.get("token") != self.token or not isinstance(seq, int) or seq > session.seq:
             await ws.send_json({"op": 9, "d": False, "s": None, "t": None})
-            return False
+            return None
         async with self._lock:
-            for frame in self.events:
+            for frame in session.events:
                 if frame["s"] > seq:
                     await ws.send_json(frame)
-            self._ws, self._transport = ws, transport
-        await self.dispatch("RESUMED", {}, buffer=False)
+            session.ws, session.transport = ws, transport
+        await self.dispatch("RESUMED", {}, buffer=False, session=session)
         self.resume_count += 1
         self._changed()
-        return True
+        return session

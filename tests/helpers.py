@@ -287,5 +287,6 @@ async def real_bot(engine: Engine, settings: Settings) -> LeMansBot:
     """A real, never-connected LeMansBot with its cogs and translator loaded; `await bot.close()` when done
     (it closes the insights database)."""
     bot = LeMansBot(settings, engine)
+    await bot.__aenter__()  # what `async with bot` does first; a sharded client cannot close without it
     await bot.setup_hook()
     return bot

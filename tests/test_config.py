@@ -5,6 +5,7 @@ The environment is clean in every test (tests/conftest.py clears `VARIABLES`).""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +112,59 @@ def test_a_directory_is_not_a_database(monkeypatch: pytest.MonkeyPatch, tmp_path
 
     with pytest.raises(SettingsError, match=r"DATABASE_PATH must name a database file, but .* is a directory"):
         Settings.from_env()
+
+
+SHARDS = [
+    ({}, None, None),
+    ({"SHARD_COUNT": "4"}, 4, None),
+    ({"SHARD_COUNT": "4", "SHARD_IDS": "3, 1"}, 4, (1, 3)),
+    ({"SHARD_COUNT": "2", "SHARD_IDS": "0"}, 2, (0,)),
+]
+
+
+@pytest.mark.parametrize(("env", "count", "ids"), SHARDS)
+def test_shards(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], count: int | None, ids: object) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    settings = Settings.from_env()
+
+    assert (settings.shard_count, settings.shard_ids) == (count, ids)
+
+
+BAD_SHARDS = [
+    ({"SHARD_IDS": "0"}, "SHARD_IDS needs SHARD_COUNT"),
+    ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be a whole number of shards, 1 or more, got '0'"),
+    ({"SHARD_COUNT": "two"}, "SHARD_COUNT must be a whole number"),
+    ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "SHARD_IDS must be comma-separated shard numbers from 0 to 1, got '2'"),
+    ({"SHARD_COUNT": "2", "SHARD_IDS": "0,,1"}, "SHARD_IDS must be comma-separated"),
+    ({"SHARD_COUNT": "2", "SHARD_IDS": "-1"}, "SHARD_IDS must be comma-separated"),
+    ({"SHARD_COUNT": "2", "SHARD_IDS": "1,1"}, "SHARD_IDS names a shard twice"),
+]
+
+
+@pytest.mark.parametrize(("env", "message"), BAD_SHARDS)
+def test_bad_shards_are_named(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        Settings.from_env()
+
+
+def test_database_url_and_metrics_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:secret@db:5432/lemans")
+    monkeypatch.setenv("METRICS_PORT", "9108")
+
+    settings = Settings.from_env()
+
+    assert (settings.database_url, settings.metrics_port) == ("postgresql://bot:secret@db:5432/lemans", 9108)
+    assert "secret" not in repr(settings)
+    monkeypatch.setenv("DATABASE_URL", "mysql://bot@db/lemans")
+    with pytest.raises(SettingsError, match="DATABASE_URL must be a postgresql://"):
+        Settings.from_env()
+    monkeypatch.delenv("DATABASE_URL")
+    for bad in ("0", "65536", "http"):
+        monkeypatch.setenv("METRICS_PORT", bad)
+        with pytest.raises(SettingsError, match=f"METRICS_PORT must be a TCP port from 1 to 65535, got '{bad}'"):
+            Settings.from_env()

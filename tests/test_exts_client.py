@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock
@@ -171,3 +172,12 @@ async def test_public_commands_have_their_own_per_user_cooldown(bot: LeMansBot) 
             await use(name, ASKER_ID)
         with pytest.raises(app_commands.CommandOnCooldown):
             await use(name, ASKER_ID)
+
+
+async def test_the_bot_runs_the_configured_shards_or_discords_count(tmp_path: Path) -> None:
+    directory = tmp_path / "knowledge"
+    settings = make_settings(directory)
+    unsharded = LeMansBot(settings, make_engine(directory))
+    assert (unsharded.shard_count, unsharded.shard_ids) == (None, None)  # asks Discord: one shard for a fan server
+    two = LeMansBot(replace(settings, shard_count=2, shard_ids=(1,)), make_engine(directory))
+    assert (two.shard_count, two.shard_ids) == (2, [1])

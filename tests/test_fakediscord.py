@@ -385,3 +385,88 @@ async def test_latencies_are_recorded_per_interaction(fake: FakeDiscord, bot: Mi
     assert len(latencies) == 20
     percentiles = statistics.quantiles(latencies, n=100)
     assert 0 < percentiles[49] <= percentiles[98] < 1.0  # p50 and p99 of INTERACTION_CREATE -> callback
+
+
+class ShardBot(discord.AutoShardedClient):
+    """A bare discord.py client holding `shard_ids` of `shard_count` (None: Discord's recommended
+    count, all in this client); records the messages it sees."""
+
+    def __init__(self, shard_ids: list[int] | None = None, shard_count: int | None = None) -> None:
+        super().__init__(intents=discord.Intents.default(), shard_ids=shard_ids, shard_count=shard_count)
+        self.seen: list[discord.Message] = []
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """No 5-second pause between one client's shards: the fake has no identify limit."""
+
+    async def on_message(self, message: discord.Message) -> None:
+        self.seen.append(message)
+
+
+@contextlib.asynccontextmanager
+async def sharded(shard_ids: list[int], shard_count: int) -> AsyncIterator[ShardBot]:
+    client = ShardBot(shard_ids, shard_count)
+    task = asyncio.create_task(client.start(TOKEN))
+    try:
+        ready = asyncio.create_task(client.wait_until_ready())
+        await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            if task.done():
+                task.result()  # raises what stopped the client
+            raise AssertionError("the sharded client was not ready within 10 s")
+        yield client
+    finally:
+        await client.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 5)
+
+
+@pytest_asyncio.fixture
+async def two_shards() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(token=TOKEN, shard_count=2) as server:
+        yield server
+
+
+async def test_each_shard_gets_only_its_guilds_and_dms_go_to_shard_0(two_shards: FakeDiscord) -> None:
+    fake = two_shards
+    other = fake.add_guild(shard=1, shard_count=2)
+    async with sharded([0], 2) as first, sharded([1], 2) as second:
+        assert [g.id for g in first.guilds] == [int(fake.guild.id)]
+        assert [g.id for g in second.guilds] == [int(other.id)]
+        identifies = [frame["d"]["shard"] for frame in fake.frames if frame.get("op") == 2]
+        assert identifies == [[0, 2], [1, 2]]
+        assert fake.sessions[0].id != fake.sessions[1].id
+
+        here = await fake.send_message("in the first guild")
+        there = await fake.send_message("in the second guild", guild=other)
+        private = await fake.send_message("hello in private", guild=False)
+        await fake.wait_until(lambda: len(first.seen) == 2 and len(second.seen) == 1)
+        assert {m.id for m in first.seen} == {int(here["id"]), int(private["id"])}
+        assert [m.id for m in second.seen] == [int(there["id"])]
+        assert [m.guild.id for m in second.seen if m.guild] == [int(other.id)]
+        assert [frame["t"] for frame in fake.sessions[1].events] == ["READY", "GUILD_CREATE", "MESSAGE_CREATE"]
+
+    async with sharded([1], 2) as again:  # a new process for shard 1: a new session replaces the old one
+        assert [g.id for g in again.guilds] == [int(other.id)]
+        await fake.send_message("after the restart", guild=other)
+        await fake.wait_until(lambda: len(again.seen) == 1)
+    assert fake.identify_count == 3
+
+
+async def test_one_client_may_hold_every_shard(two_shards: FakeDiscord) -> None:
+    fake = two_shards
+    other = fake.add_guild(shard=1, shard_count=2)
+    fake.recommended_shards = 2
+    client = ShardBot()
+    async with contextlib.AsyncExitStack() as stack:
+        task = asyncio.create_task(client.start(TOKEN))
+        stack.push_async_callback(client.close)
+        await fake.wait_until(lambda: len(fake.sessions) == 2 and all(s.ready for s in fake.sessions.values()), 20)
+        await asyncio.wait_for(client.wait_until_ready(), 10)
+        assert client.shard_count == 2
+        assert sorted(g.id for g in client.guilds) == sorted(int(g.id) for g in fake.guilds)
+        await fake.send_message("to shard 1", guild=other)
+        await fake.wait_until(lambda: len(client.seen) == 1)
+        assert [m.guild.shard_id for m in client.seen if m.guild] == [1]
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(task, 5)
