@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         return _check(args.directory or directory)
     if args.command == "report":
-        return _report(settings.database_path, args.days)
+        return _report(settings, args.days)
     if args.command in ("run", "sync"):
         from bot.runner import run, sync  # discord.py only from here on
 
@@ -121,15 +121,16 @@ def _days(text: str) -> int:
     return int(text)
 
 
-def _report(database: Path, days: int) -> int:
-    """What /unanswered shows, for every server and DM; never prunes."""
-    from bot.insights.report import build_report, format_report  # sqlite3 only for this command
-    from bot.insights.store import InsightStore, InsightsUnavailable
+def _report(settings: Settings, days: int) -> int:
+    """What /unanswered shows, for every server and DM, from SQLite or PostgreSQL; never prunes."""
+    from bot.insights.report import build_report, format_report  # the database driver only for this command
+    from bot.insights.store import InsightsUnavailable, open_store
 
-    if not database.is_file():
-        print(f"no insights database at {database}: the bot creates it when it runs (DATABASE_PATH)", file=sys.stderr)
+    if not settings.database_url and not settings.database_path.is_file():
+        where = settings.database_path
+        print(f"no insights database at {where}: the bot creates it when it runs (DATABASE_PATH)", file=sys.stderr)
         return 1
-    with InsightStore(database, prune_interval=None) as store:
+    with open_store(settings, prune=False) as store:
         try:
             tally = store.tally(days).result()
         except InsightsUnavailable as exc:

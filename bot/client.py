@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.exts import EXTENSIONS
-from bot.insights.store import InsightStore
+from bot.insights.store import open_store
 from bot.utils.checks import NotAdmin
 from bot.utils.locale import interaction_lang, say
 from bot.utils.translator import LeMansTranslator
@@ -87,9 +87,7 @@ class LeMansBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.engine = engine
-        self.insights = InsightStore(
-            settings.database_path, retention_days=settings.retention_days, store_user_ids=settings.store_user_ids
-        )
+        self.insights = open_store(settings)
         self._watcher: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:

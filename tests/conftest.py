@@ -1,7 +1,9 @@
-"""Fixtures every test shares (a clean environment) and the end-to-end ones (the log watch, the fake Discord)."""
+"""Fixtures every test shares (a clean environment) and the ones of the end-to-end and store tests
+(the log watch, the fake Discord, a throwaway PostgreSQL)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -10,6 +12,7 @@ import pytest_asyncio
 from bot.config import VARIABLES
 from tests.e2e import TOKEN, LogRecorder
 from tests.fakediscord import FakeDiscord
+from tests.postgres import Cluster, PostgresMissing, server_binaries
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +39,24 @@ async def fake(log: LogRecorder) -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord(token=TOKEN) as server:
         yield server
         assert [f"{c.method} {c.path}" for c in server.unhandled_calls()] == []
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One PostgreSQL server for the whole run (started on first use); missing PostgreSQL fails CI."""
+    try:
+        server_binaries()
+    except PostgresMissing as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    with Cluster.running() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
+    """A fresh, empty database of its own for one test."""
+    url = postgres_cluster.create_database()
+    yield url
+    postgres_cluster.drop_database(url)

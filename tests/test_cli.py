@@ -13,6 +13,8 @@ import pytest
 from bot.cli import main
 from bot.config import NO_KNOWLEDGE
 from bot.core.answers import Answer
+from bot.insights.postgres import PostgresBackend
+from bot.insights.sqlite import SQLiteBackend
 from bot.insights.store import InsightStore
 from tests.knowledge_factory import entry, write
 
@@ -111,15 +113,38 @@ def test_chat_answers_until_quit(
 # --- report --------------------------------------------------------------------------------------
 
 
+def fill(store: InsightStore) -> None:
+    for question, guild in [("When does season 2 come out?", 1), ("when will season two come out", 2)]:
+        store.record_question(Answer(question, "en", "none", "?"), guild)
+    store.record_question(Answer("Wer hat die Musik gemacht?", "de", "unknown", "?", entry_id="crew-music"), None)
+    for question in ("Who is Porsche's engineer?", "Who is Audi's engineer?"):  # same count and second: by text
+        store.record_question(Answer(question, "en", "none", "?"), 3)
+    store.record_feedback("release-date", False, guild_id=1, user_id=5, lang="en", question="release?")
+    store.record_feedback("cast-webber", False, guild_id=2, user_id=5, lang="en", question="webber?")
+    store.record_feedback("cast-webber", True, guild_id=2, user_id=6, lang="en", question="webber?")
+
+
+REPORT = [
+    "Unanswered questions in the last 7 days: 5 asked, 4 different",
+    "     2×  When does season 2 come out?  (+1 similar)",
+    "     1×  Wer hat die Musik gemacht?",
+    "     1×  Who is Audi's engineer?",
+    "     1×  Who is Porsche's engineer?",
+    "",
+    "Answers marked not helpful:",
+    "  release-date: 1 not helpful, 0 helpful",
+    "  cast-webber: 1 not helpful, 1 helpful",
+]
+
+
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "insights.sqlite3"
     monkeypatch.setenv("DATABASE_PATH", str(path))
-    with InsightStore(path) as store:
-        for question, guild in [("When does season 2 come out?", 1), ("when will season two come out", 2)]:
-            store.record_question(Answer(question, "en", "none", "?"), guild)
-        store.record_question(Answer("Wer hat die Musik gemacht?", "de", "unknown", "?", entry_id="crew-music"), None)
-        store.record_feedback("release-date", False, guild_id=1, user_id=5, lang="en", question="release?")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    moment = datetime.now(UTC)
+    with InsightStore(SQLiteBackend(path), clock=lambda: moment) as store:
+        fill(store)
     return path
 
 
@@ -128,14 +153,23 @@ def test_report_prints_every_servers_unanswered_questions_and_votes(
 ) -> None:
     assert main(["report", "--days", "7"]) == 0
 
-    assert capsys.readouterr().out.splitlines() == [
-        "Unanswered questions in the last 7 days: 3 asked, 2 different",
-        "     2×  When does season 2 come out?  (+1 similar)",
-        "     1×  Wer hat die Musik gemacht?",
-        "",
-        "Answers marked not helpful:",
-        "  release-date: 1 not helpful, 0 helpful",
-    ]
+    assert capsys.readouterr().out.splitlines() == REPORT
+
+
+def test_report_reads_the_same_from_postgresql(
+    database: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--days", "7"]) == 0
+    from_sqlite = capsys.readouterr().out
+    moment = datetime.now(UTC)
+    with InsightStore(PostgresBackend(postgres_url), clock=lambda: moment) as store:
+        fill(store)
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+
+    assert main(["report", "--days", "7"]) == 0
+
+    assert capsys.readouterr().out == from_sqlite
+    assert from_sqlite.splitlines() == REPORT
 
 
 def test_report_without_a_database_says_where_it_looked(
@@ -173,7 +207,7 @@ def test_report_days_must_be_a_whole_number(days: str, capsys: pytest.CaptureFix
 
 def test_report_never_prunes_and_does_not_import_discord(database: Path) -> None:
     old = datetime.now(UTC) - timedelta(days=400)
-    with InsightStore(database, prune_interval=None, clock=lambda: old) as store:
+    with InsightStore(SQLiteBackend(database), prune_interval=None, clock=lambda: old) as store:
         store.record_question(Answer("a very old question", "en", "none", "?"), 1)
     code = (
         "import sys; from bot.cli import main; code = main(['report', '--days', '36500']); "

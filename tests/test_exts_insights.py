@@ -95,7 +95,7 @@ async def test_unanswered_questions_and_votes_are_stored_without_user_ids(bot: L
     view = answered.response.send_message.call_args.kwargs["view"]
     await press(view, view.children[1].custom_id, MockInteraction(bot, user_id=OTHER_ID))
     await asyncio.sleep(0.01)
-    path = bot.insights.path
+    path = bot.settings.database_path
     await bot.close()
 
     assert stored(path) == [(UNANSWERABLE, GUILD_ID, None, "en"), ("Wer hat die Musik gemacht?", GUILD_ID, None, "de")]
@@ -106,13 +106,13 @@ async def test_user_ids_are_stored_when_opted_in(tmp_path: Path) -> None:
     async with running_bot(tmp_path, store_user_ids=True) as bot:
         await ask(bot, UNANSWERABLE, in_guild=False)
 
-    assert stored(bot.insights.path) == [(UNANSWERABLE, None, ASKER_ID, "en")]
+    assert stored(bot.settings.database_path) == [(UNANSWERABLE, None, ASKER_ID, "en")]
 
 
 async def test_a_locked_database_delays_no_answer_and_loses_no_question(bot: LeMansBot) -> None:
     await ask(bot, "warm up: who is Nico Rosberg?")  # the database exists and is open
     await asyncio.wrap_future(bot.insights.tally(1))
-    locker = sqlite3.connect(bot.insights.path, isolation_level=None)
+    locker = sqlite3.connect(bot.settings.database_path, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")  # e.g. `python -m bot report` … or a backup holding the lock
 
     started = time.perf_counter()
@@ -124,7 +124,7 @@ async def test_a_locked_database_delays_no_answer_and_loses_no_question(bot: LeM
 
     assert elapsed < 0.5
     assert embed_of(interaction.response.send_message).title == "I don't know that (yet)"
-    assert [row[0] for row in stored(bot.insights.path)] == ["warm up: who is Nico Rosberg?", UNANSWERABLE]
+    assert [row[0] for row in stored(bot.settings.database_path)] == ["warm up: who is Nico Rosberg?", UNANSWERABLE]
 
 
 async def test_an_unusable_database_still_answers_and_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
