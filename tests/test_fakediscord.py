@@ -392,7 +392,8 @@ class ShardBot(discord.AutoShardedClient):
     count, all in this client); records the messages it sees."""
 
     def __init__(self, shard_ids: list[int] | None = None, shard_count: int | None = None) -> None:
-        super().__init__(intents=discord.Intents.default(), shard_ids=shard_ids, shard_count=shard_count)
+        chosen: dict[str, Any] = {"shard_ids": shard_ids} if shard_ids is not None else {}
+        super().__init__(intents=discord.Intents.default(), shard_count=shard_count, **chosen)
         self.seen: list[discord.Message] = []
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:

@@ -365,7 +365,12 @@ def test_a_write_never_waits_for_the_database(db: Database) -> None:
     backend.write = stuck  # type: ignore[method-assign]
     with InsightStore(backend) as store:
         store.record_question(answer("the first, now being written"), 1)
-        asker = threading.Thread(target=lambda: [store.record_question(answer(f"q{n}"), 1) for n in range(3)])
+
+        def ask_three() -> None:
+            for n in range(3):
+                store.record_question(answer(f"q{n}"), 1)
+
+        asker = threading.Thread(target=ask_three)
         asker.start()
         asker.join(10)
         assert not asker.is_alive()  # returned while the database was still busy
