@@ -14,6 +14,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot.config import MAX_RETENTION_DAYS, Settings, SettingsError, knowledge_failure
+from bot.core import citations
 from bot.core.answers import Answer
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError, load_directory
@@ -81,10 +82,16 @@ def _ask(engine: Engine, questions: Iterable[str], lang: Lang | None, *, as_json
 
 
 def _render(answer: Answer) -> str:
-    """The answer as a person reads it in a terminal: title, text, sources."""
+    """The answer as a person reads it in a terminal: title, text, its best sources and its links,
+    each with the address to open."""
     lines = [f"{answer.title}\n" if answer.title else "", answer.plain_text()]
-    if answer.sources:
-        lines.append("\n" + ("Quellen" if answer.lang == "de" else "Sources") + ": " + "; ".join(answer.sources))
+    shown = citations.shown(answer.sources)
+    if shown:
+        lines.append(f"\n{citations.label(len(shown), answer.lang)}:")
+        lines.extend(f"  {citations.cite(source, answer.lang)}: {source.url}" for source in shown)
+        if len(answer.sources) > len(shown):
+            lines.append("  " + citations.more(len(answer.sources) - len(shown), answer.lang))
+    lines.extend(f"{link.label}: {link.url}" for link in answer.links)
     return "\n".join(line for line in lines if line)
 
 
@@ -108,8 +115,10 @@ def _check(directory: Path) -> int:
     except KnowledgeError as exc:
         print(knowledge_failure(exc, directory), file=sys.stderr)
         return 1
+    for warning in knowledge.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     files = len(list(directory.glob("*.yaml")))
-    print(f"ok: {len(knowledge)} entries in {files} files in {directory}")
+    print(f"ok: {len(knowledge)} entries and {len(knowledge.sources)} sources in {files} files in {directory}")
     return 0
 
 

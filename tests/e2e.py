@@ -150,5 +150,5 @@ def assert_within_limits(embed: dict[str, Any]) -> None:
 
 
 def custom_ids(components: list[dict[str, Any]]) -> list[str]:
-    """The custom_ids of the buttons in a message's action rows, in order."""
-    return [button["custom_id"] for row in components for button in row.get("components", [])]
+    """The custom_ids of the buttons in a message's action rows, in order (link buttons have none)."""
+    return [button["custom_id"] for row in components for button in row.get("components", []) if "custom_id" in button]

@@ -17,6 +17,7 @@ import yaml
 from bot.client import LeMansBot
 from bot.config import Settings
 from bot.core.engine import Engine
+from tests.knowledge_factory import SOURCE_ID, write_sources
 
 BOT_ID = 900_000_000_000_000_001
 BOT_ROLE_ID = 900_000_000_000_000_002
@@ -24,7 +25,6 @@ GUILD_ID = 800_000_000_000_000_001
 ASKER_ID = 100_000_000_000_000_001
 OTHER_ID = 100_000_000_000_000_002
 
-SOURCE = "seed 002_ee91cbcc2d005d5b.txt"
 REAL_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"  # the project's own, for tests of real content
 
 
@@ -36,7 +36,7 @@ def _entry(entry_id: str, topic: str, title: tuple[str, str], answer: tuple[str,
         "title": {"de": title[0], "en": title[1]},
         "answer": {"de": answer[0], "en": answer[1]},
         "questions": {"de": questions[0], "en": questions[1]},
-        "sources": [SOURCE],
+        "sources": [SOURCE_ID],
         **extra,
     }
 
@@ -59,7 +59,10 @@ def knowledge_entries() -> list[dict[str, Any]]:
             "release-date",
             "release",
             ("Veröffentlichung", "Release date"),
-            ("Die Serie erschien am 9. Juni 2017 bei Amazon Prime Video.", "It came out on 9 June 2017 on Prime."),
+            (
+                "Die Serie erschien am 9. Juni 2017 bei Amazon Prime Video.",
+                "It came out on 9 June 2017 on Amazon Prime Video.",
+            ),
             questions=(
                 ["Wann startet die Serie?", "Wann kam die Serie raus?", "Erscheinungsdatum?"],
                 ["When was the series released?", "When did it come out?", "release date?"],
@@ -134,7 +137,7 @@ def knowledge_entries() -> list[dict[str, Any]]:
 
 def write_knowledge(directory: Path, entries: Iterable[dict[str, Any]] | None = None) -> Path:
     """Write `entries` (default: `knowledge_entries()`) as one knowledge file into `directory`."""
-    directory.mkdir(parents=True, exist_ok=True)
+    write_sources(directory)
     data = {"entries": list(entries if entries is not None else knowledge_entries())}
     (directory / "test.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return directory
@@ -290,3 +293,12 @@ async def real_bot(engine: Engine, settings: Settings) -> LeMansBot:
     await bot.__aenter__()  # what `async with bot` does first; a sharded client cannot close without it
     await bot.setup_hook()
     return bot
+
+
+SOURCE_LABELS = ("Quelle", "Quellen", "Source", "Sources")
+
+
+def source_field(embed: discord.Embed) -> tuple[str, str]:
+    """The embed's sources field (name, value), or two empty strings without one."""
+    found = [(field.name or "", field.value or "") for field in embed.fields if field.name in SOURCE_LABELS]
+    return found[-1] if found else ("", "")

@@ -40,7 +40,7 @@ def test_ask_prints_title_answer_and_source(knowledge: Path, capsys: pytest.Capt
     assert main(["ask", "--knowledge", str(knowledge), "Wann", "kam", "die", "Serie", "raus?"]) == 0
     out = capsys.readouterr().out
     assert "Am 9. Juni 2017." in out
-    assert "Quellen: seed 000_0823885388cc5827.txt" in out
+    assert "Quelle:\n  Stuttgarter Nachrichten, 9. Juni 2017: https://example.org/zeitung/le-mans" in out
 
 
 def test_ask_json_reads_stdin_and_keeps_order(knowledge: Path) -> None:
@@ -58,7 +58,28 @@ def test_ask_json_reads_stdin_and_keeps_order(knowledge: Path) -> None:
     assert replies[0]["entry"] == "release-date"
     assert replies[0]["lang"] == "en"
     assert replies[0]["answer"] == "On 9 June 2017."
-    assert set(replies[0]) == {"question", "answered", "answer", "entry", "score", "lang", "suggestions"}
+    assert set(replies[0]) == {
+        "question",
+        "answered",
+        "answer",
+        "entry",
+        "score",
+        "lang",
+        "suggestions",
+        "sources",
+        "links",
+    }
+    assert replies[0]["sources"] == [
+        {
+            "id": "zeitung-2017-06-09",
+            "publisher": "Stuttgarter Nachrichten",
+            "author": "Dominika Jaschek",
+            "date": "2017-06-09",
+            "url": "https://example.org/zeitung/le-mans",
+            "language": "de",
+            "kind": "press",
+        }
+    ]
     assert replies[1]["answered"] is False
     assert replies[2]["answered"] is False
 
@@ -74,7 +95,9 @@ def test_ask_does_not_import_discord(knowledge: Path) -> None:
 
 def test_check_reports_ok_and_problems(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(knowledge)]) == 0
-    assert "ok: 1 entries in 1 files" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "ok: 1 entries and 2 sources in 2 files" in captured.out
+    assert "warning: knowledge/sources.yaml:9: source 'review-2017-06' is cited by no entry" in captured.err
     (knowledge / "b.yaml").write_text("entries:\n  - id: Bad Id\n", encoding="utf-8")
     assert main(["check", str(knowledge)]) == 1
     assert "knowledge/b.yaml:2: entry 'Bad Id'" in capsys.readouterr().err

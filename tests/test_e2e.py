@@ -27,9 +27,10 @@ import pytest_asyncio
 
 from bot import runner
 from bot.client import LeMansBot
+from bot.core import citations
 from bot.core.engine import Engine
-from bot.core.schema import Lang
-from bot.utils.embeds import COLOUR, NEUTRAL
+from bot.core.schema import Lang, Source
+from bot.utils.embeds import COLOUR, NEUTRAL, sources_field
 from bot.utils.events import AnswerFeedback
 from bot.utils.locale import TEXTS
 from bot.utils.translator import GERMAN_DESCRIPTIONS, GERMAN_NAMES
@@ -68,15 +69,15 @@ async def bot(launch: Launch) -> LeMansBot:
     return await launch()
 
 
-def entry_text(entry_id: str, lang: str) -> tuple[str, str, list[str]]:
+def entry_text(entry_id: str, lang: Lang) -> tuple[str, str, tuple[Source, ...]]:
     """An entry's title, answer and sources in `lang`, from the real knowledge."""
     entry = real_engine().knowledge.by_id[entry_id]
-    return getattr(entry.title, lang), getattr(entry.answer, lang), list(entry.sources)
+    return getattr(entry.title, lang), getattr(entry.answer, lang), entry.cited
 
 
-def footer_for(sources: list[str], lang: str) -> str:
-    label = {"de": ("Quelle", "Quellen"), "en": ("Source", "Sources")}[lang][len(sources) > 1]
-    return f"{label}: " + "; ".join(sources)
+def fields_for(sources: tuple[Source, ...], lang: Lang) -> list[dict[str, Any]]:
+    field = sources_field(sources, lang)
+    return [{"name": field[0], "value": field[1], "inline": False}] if field else []
 
 
 # ---------------------------------------------------------------------------------------- start-up
@@ -179,7 +180,7 @@ async def test_sync_publishes_the_tree_with_german_names(
     ids=["german", "english", "neutral-de-locale", "neutral-en-locale", "english-despite-de-locale"],
 )
 async def test_ask_answers_with_the_entry_in_the_right_language(
-    fake: FakeDiscord, bot: LeMansBot, question: str, locale: str, entry_id: str, lang: str, fact: str
+    fake: FakeDiscord, bot: LeMansBot, question: str, locale: str, entry_id: str, lang: Lang, fact: str
 ) -> None:
     sent = await fake.send_command("ask", {"question": question}, locale=locale)
     callback = await fake.wait_for_callback(sent)
@@ -191,12 +192,14 @@ async def test_ask_answers_with_the_entry_in_the_right_language(
     title, answer, sources = entry_text(entry_id, lang)
     assert (embed["title"], embed["description"]) == (title, answer)
     assert fact in embed["description"]
-    assert embed["footer"]["text"] == footer_for(sources, lang)
+    assert embed["fields"] == fields_for(sources, lang)
+    assert "footer" not in embed
     assert embed["color"] == COLOUR.value
     feedback = custom_ids(callback.json["data"]["components"])
-    assert [re.sub(r":[0-9a-f]{16}:", ":<nonce>:", i) for i in feedback] == [
+    assert [re.sub(r":[0-9a-f]{16}(?=:|$)", ":<nonce>", i) for i in feedback] == [
         "lemans:feedback:<nonce>:up",
         "lemans:feedback:<nonce>:down",
+        *(["lemans:sources:<nonce>"] if len(sources) > len(citations.shown(sources)) else []),
     ]
     assert fake.callbacks_for(sent) == [callback]
     assert fake.messages[sent.original_id or ""]["embeds"] == [embed]
@@ -348,7 +351,7 @@ async def test_suggestions_only_the_asker_may_choose(
     assert update.json["type"] == 7  # the message turns into the chosen answer, in the question's language
     embed = only_embed(update)
     assert (embed["title"], embed["description"]) == entry_text("cast-mardenborough", lang)[:2]
-    assert [i.rsplit(":", 1)[1] for i in custom_ids(update.json["data"]["components"])] == ["up", "down"]
+    assert [i.rsplit(":", 1)[1] for i in custom_ids(update.json["data"]["components"])][:2] == ["up", "down"]
     assert fake.messages[asked.original_id or ""]["embeds"] == [embed]
 
 
@@ -360,7 +363,7 @@ async def test_feedback_buttons_thank_privately_and_dispatch_answer_feedback(fak
 
     bot.add_listener(on_answer_feedback)
     asked = await fake.send_command("ask", {"question": "Wann kam die Serie raus?"}, locale="de")
-    up, down = custom_ids((await fake.wait_for_callback(asked)).json["data"]["components"])
+    up, down = custom_ids((await fake.wait_for_callback(asked)).json["data"]["components"])[:2]
 
     pressed = await fake.send_component(up, message=asked.original_id, locale="de")
     thanks = await fake.wait_for_callback(pressed)
@@ -429,7 +432,10 @@ async def test_reload_by_an_admin_swaps_the_knowledge(fake: FakeDiscord, launch:
     before = await ask(fake, "When was it released?")
     assert "9 June 2017" in before["description"]
     release = knowledge_copy / "release.yaml"
-    release.write_text(edited(release.read_text("utf-8"), ("released on 9 June 2017", "released on 1 April 2099")))
+    text = edited(release.read_text("utf-8"), ("released on 9 June 2017", "released on 1 April 2099"))
+    release.write_text(
+        edited(text, ("“ erschien am 9. Juni 2017", "“ erschien am 1. April 2099"))
+    )  # both, or check refuses
 
     report = await reload(fake, fake.users.admin)
     assert report["flags"] == 64

@@ -191,7 +191,7 @@ async def test_a_button_pressed_on_an_expired_interaction_does_not_stop_the_bot(
 
     bot.add_listener(on_answer_feedback)
     asked = await fake.send_command("ask", {"question": "Wer führte Regie?"})
-    up, down = custom_ids((await fake.wait_for_callback(asked)).json["data"]["components"])
+    up, down = custom_ids((await fake.wait_for_callback(asked)).json["data"]["components"])[:2]
     fake.interaction_deadline = 0.0
     late = await fake.send_component(up, message=asked.original_id)
     await fake.wait_until(lambda: len(fake.callbacks_for(late)) == 2)
@@ -222,7 +222,8 @@ async def test_buttons_are_disabled_when_they_expire_and_an_expired_token_is_no_
     refused = await fake.wait_for(edit_of(expired))
     assert disabled.status == 200
     buttons = [b for row in fake.messages[kept.original_id or ""]["components"] for b in row["components"]]
-    assert [b["disabled"] for b in buttons] == [True, True]
+    assert len(buttons) >= 2
+    assert all(b["disabled"] for b in buttons)
     assert (refused.status, refused.response["code"]) == (401, 50027)
     assert (await ask(fake))["title"] == title_of("crew-director", "de")
 

@@ -85,7 +85,7 @@ async def reload(bot: MagicMock, locale: discord.Locale = discord.Locale.british
 
 async def test_reload_reports_added_removed_and_changed(bot: MagicMock, directory: Path) -> None:
     entries = [e for e in knowledge_entries() if e["id"] != "crew-music"]
-    entries[0]["answer"]["en"] = "It came out on Friday, 9 June 2017."
+    entries[0]["answer"]["en"] = "It came out on Friday, 9 June 2017, on Amazon Prime Video."
     entries.append({**entries[-1], "id": "crew-producer", "aliases": ["Victoria Gregory"]})
     write_knowledge(directory, entries)
 
@@ -98,7 +98,7 @@ async def test_reload_reports_added_removed_and_changed(bot: MagicMock, director
         ("Removed (1)", "• crew-music"),
         ("Changed (1)", "• release-date"),
     ]
-    assert bot.engine.ask("When did it come out?").text == "It came out on Friday, 9 June 2017."
+    assert bot.engine.ask("When did it come out?").text == "It came out on Friday, 9 June 2017, on Amazon Prime Video."
 
 
 async def test_reload_without_changes_says_so(bot: MagicMock) -> None:

@@ -34,6 +34,7 @@ from tests.helpers import (
     make_engine,
     make_settings,
     press,
+    source_field,
 )
 
 
@@ -70,7 +71,11 @@ async def test_german_question_gets_german_answer_with_source(cog: Ask, bot: Mag
     embed = embed_of(interaction.response.send_message)
     assert embed.title == "Veröffentlichung"
     assert "9. Juni 2017" in (embed.description or "")
-    assert (embed.footer.text or "").startswith("Quelle: seed 002")
+    assert source_field(embed) == (
+        "Quelle",
+        "[Stuttgarter Nachrichten, 9. Juni 2017](https://example.org/zeitung/le-mans)",
+    )
+    assert not embed.footer.text
     assert embed.colour == COLOUR
     assert interaction.response.send_message.call_args.kwargs["ephemeral"] is False
     assert dispatched_answer(bot).entry_id == "release-date"
@@ -82,7 +87,7 @@ async def test_english_question_gets_english_answer_with_feedback_buttons(cog: A
 
     embed = embed_of(interaction.response.send_message)
     assert embed.title == "Release date"
-    assert (embed.footer.text or "").startswith("Source: ")
+    assert source_field(embed)[0] == "Source"
     view = interaction.response.send_message.call_args.kwargs["view"]
     assert isinstance(view, FeedbackView)
     assert [str(button.emoji) for button in view.children if isinstance(button, discord.ui.Button)] == ["👍", "👎"]
@@ -113,9 +118,7 @@ async def test_undetectable_question_falls_back_to_locale_then_guild_then_defaul
 
     answer = dispatched_answer(cog.bot)
     assert (answer.kind, answer.lang) == ("answer", expected)
-    assert (embed_of(interaction.response.send_message).footer.text or "").startswith(
-        "Quelle" if expected == "de" else "Source"
-    )
+    assert source_field(embed_of(interaction.response.send_message))[0] == ("Quelle" if expected == "de" else "Source")
 
 
 async def test_question_language_beats_locale(cog: Ask) -> None:
@@ -191,7 +194,7 @@ async def test_unknown_is_honest_and_neutral(cog: Ask) -> None:
     embed = embed_of(interaction.response.send_message)
     assert embed.title == "Music"
     assert embed.colour == NEUTRAL
-    assert (embed.footer.text or "").startswith("Source:")
+    assert source_field(embed)[0] == "Source"
     assert not isinstance(interaction.response.send_message.call_args.kwargs["view"], discord.ui.View)
 
 

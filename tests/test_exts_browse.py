@@ -12,7 +12,17 @@ import pytest
 from bot.exts.browse import Browse
 from bot.utils.embeds import NEUTRAL
 from bot.utils.views import FeedbackView
-from tests.helpers import MockBot, MockInteraction, choices, embed_of, invoke, make_engine, make_settings, real_bot
+from tests.helpers import (
+    MockBot,
+    MockInteraction,
+    choices,
+    embed_of,
+    invoke,
+    make_engine,
+    make_settings,
+    real_bot,
+    source_field,
+)
 
 GERMAN = discord.Locale.german
 
@@ -41,7 +51,7 @@ async def test_episode_shows_its_entry_in_the_users_language(cog: Browse) -> Non
     embed = sent_embed(interaction)
     assert embed.title == "Folge 1"
     assert "Weissach" in (embed.description or "")
-    assert (embed.footer.text or "").startswith("Quelle:")
+    assert source_field(embed)[0] == "Quelle"
     assert isinstance(interaction.response.send_message.call_args.kwargs["view"], FeedbackView)
 
 
@@ -117,15 +127,15 @@ async def test_crew_lists_every_crew_entry(cog: Browse) -> None:
     embed = sent_embed(await run(cog.crew, cog, locale=GERMAN))
 
     assert embed.title == "Crew"
-    assert [field.name for field in embed.fields] == ["Regie", "Musik"]
-    assert (embed.footer.text or "").startswith("Quelle:")
+    assert [field.name for field in embed.fields] == ["Regie", "Musik", "Quelle"]
+    assert source_field(embed)[0] == "Quelle"
 
 
 async def test_release_covers_release_and_platform(cog: Browse) -> None:
     embed = sent_embed(await run(cog.release, cog))
 
     assert embed.title == "Release"
-    assert [field.name for field in embed.fields] == ["Release date", "Where can I watch it?"]
+    assert [field.name for field in embed.fields] == ["Release date", "Where can I watch it?", "Source"]
 
 
 async def test_about_counts_the_knowledge(cog: Browse) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import discord
 import pytest
 
+from bot.core import citations
 from bot.core.answers import Answer, Suggestion
 from bot.core.engine import Engine
-from bot.core.schema import LANGS, Lang
-from bot.utils.embeds import COLOUR, NEUTRAL, answer_embed, bullet_list, make_embed, shorten, sources_footer
+from bot.core.schema import LANGS, Lang, Source
+from bot.utils.embeds import COLOUR, NEUTRAL, answer_embed, bullet_list, make_embed, shorten, sources_field
 from tests.helpers import REAL_KNOWLEDGE
 
 
@@ -35,11 +36,28 @@ def test_bullet_list_says_how_many_were_left_out() -> None:
     assert bullet_list(["a", "b"], "en") == "• a\n• b"
 
 
-def test_sources_footer_is_labelled_in_the_answers_language() -> None:
-    assert sources_footer(["a"], "de") == "Quelle: a"
-    assert sources_footer(["a", "b"], "de") == "Quellen: a; b"
-    assert sources_footer(["a"], "en") == "Source: a"
-    assert len(sources_footer(["x" * 100] * 100, "en")) == 2048
+def source(number: int, **extra: str) -> Source:
+    fields = {"publisher": f"Zeitung {number}", "url": f"https://example.org/{number}", "language": "de"}
+    return Source.model_validate({"id": f"s{number}", "kind": "press", **fields, **extra})
+
+
+def test_sources_field_names_the_best_three_as_links_in_the_answers_language() -> None:
+    assert sources_field([], "de") is None
+    one = sources_field([source(1, date="2017-06-09")], "de")
+    assert one == ("Quelle", "[Zeitung 1, 9. Juni 2017](https://example.org/1)")
+    name, value = sources_field([source(n, date="2017-03") for n in range(5)], "en") or ("", "")
+    assert name == "Sources"
+    assert value.splitlines() == [
+        "[Zeitung 0, March 2017](https://example.org/0)",
+        "[Zeitung 1, March 2017](https://example.org/1)",
+        "[Zeitung 2, March 2017](https://example.org/2)",
+        "… and 2 more sources",
+    ]
+
+
+def test_a_source_link_cannot_be_broken_by_brackets() -> None:
+    odd = source(1, publisher="A [B] (C)", url="https://example.org/wiki/A_(B)")
+    assert sources_field([odd], "en") == ("Source", "[A (B) (C)](https://example.org/wiki/A_%28B%29)")
 
 
 def test_oversized_parts_are_cut_to_discords_limits() -> None:
@@ -80,5 +98,6 @@ def test_every_real_entry_fits_in_an_embed(lang: Lang) -> None:
         assert_within_limits(embed)
         assert embed.title == getattr(entry.title, lang)
         assert embed.description == getattr(entry.answer, lang)
-        assert (embed.footer.text or "").startswith("Quelle" if lang == "de" else "Source")
+        label = citations.label(len(citations.shown(entry.cited)), lang) if entry.cited else None
+        assert [field.name for field in embed.fields] == ([label] if label else [])
         assert embed.colour == (COLOUR if entry.status == "known" else NEUTRAL)

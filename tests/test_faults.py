@@ -22,8 +22,8 @@ from bot.exts.admin import Admin
 from bot.watch import watch_knowledge
 from tests.helpers import MockBot, MockInteraction, embed_of, invoke, knowledge_entries, make_settings, write_knowledge
 
-OLD = "It came out on 9 June 2017 on Prime."
-NEW = "It came out on Friday, 9 June 2017."
+OLD = "It came out on 9 June 2017 on Amazon Prime Video."
+NEW = "It came out on Friday, 9 June 2017, on Amazon Prime Video."
 QUESTION = "When did it come out?"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.loader import KnowledgeError, load_directory
-from tests.knowledge_factory import entry, write
+from tests.knowledge_factory import SOURCE_ID, entry, write, write_sources
 
 
 def problems_of(directory: Path) -> list[str]:
@@ -67,11 +67,12 @@ def test_missing_language_and_overlong_answer(tmp_path: Path) -> None:
 
 
 def test_duplicate_yaml_key_is_reported(tmp_path: Path) -> None:
+    write_sources(tmp_path)
     (tmp_path / "a.yaml").write_text(
         "entries:\n"
         "  - id: x\n    topic: release\n    topic: cast\n"
         "    title: {de: a, en: b}\n    answer: {de: a, en: b}\n"
-        "    questions: {de: [a], en: [b]}\n    sources: [s]\n",
+        f"    questions: {{de: [a], en: [b]}}\n    sources: [{SOURCE_ID}]\n",
         encoding="utf-8",
     )
     assert problems_of(tmp_path) == [f"{tmp_path.name}/a.yaml:4: duplicate key 'topic'"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.core.matcher import Match
-from bot.core.schema import Entry, Lang
+from bot.core.schema import Entry, Lang, Source
 from bot.core.text import clean
 
 MAX_QUESTION_LENGTH = 500
@@ -46,6 +46,14 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerLink:
+    """A link under an answer, its label in the answer's language."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """One reply. `answered` is true only when the text states a fact that answers the question."""
 
@@ -57,7 +65,8 @@ class Answer:
     title: str | None = None
     score: float = 0.0
     suggestions: tuple[Suggestion, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()  # best first; each surface names the first few
+    links: tuple[AnswerLink, ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -77,6 +86,8 @@ class Answer:
             "score": round(self.score, 1),
             "lang": self.lang,
             "suggestions": [{"entry": s.entry_id, "title": s.title} for s in self.suggestions],
+            "sources": [source.model_dump(exclude_none=True) for source in self.sources],
+            "links": [{"label": link.label, "url": link.url} for link in self.links],
         }
 
 
@@ -90,7 +101,8 @@ def entry_answer(question: str, entry: Entry, lang: Lang, score: float = 100.0) 
         entry_id=entry.id,
         title=getattr(entry.title, lang),
         score=score,
-        sources=tuple(entry.sources),
+        sources=entry.cited,
+        links=tuple(AnswerLink(getattr(link.label, lang), link.url) for link in entry.links),
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from bot.core.matcher import Index
-from bot.core.schema import Entry, Topic
+from bot.core.schema import Entry, Source, Topic
 from bot.core.text import clean
 
 
@@ -14,10 +14,14 @@ class Knowledge:
     """A validated, indexed set of entries. Never mutated after construction (the lookups it caches
     are derived from the entries alone)."""
 
-    __slots__ = ("_by_topic", "_episodes", "_names", "by_id", "entries", "index")
+    __slots__ = ("_by_topic", "_episodes", "_names", "by_id", "entries", "index", "sources", "warnings")
 
-    def __init__(self, entries: tuple[Entry, ...]) -> None:
+    def __init__(
+        self, entries: tuple[Entry, ...], *, sources: tuple[Source, ...] = (), warnings: tuple[str, ...] = ()
+    ) -> None:
         self.entries = entries
+        self.sources = sources  # the whole registry, cited or not
+        self.warnings = warnings  # odd but harmless findings of the loader, e.g. a source nobody cites
         self.by_id: Mapping[str, Entry] = MappingProxyType({entry.id: entry for entry in entries})
         self.index = Index(entries)
         by_topic: dict[Topic, list[Entry]] = {}

@@ -1,7 +1,9 @@
 """Read and validate a knowledge directory, reporting every problem with file, line and entry.
 
 Nothing is half-loaded: `load_directory` either returns a complete `Knowledge` or raises
-`KnowledgeError` listing all problems found, so a caller can keep serving what it had.
+`KnowledgeError` listing all problems found, so a caller can keep serving what it had. Entries cite
+sources by id from `sources.yaml`; what is odd but harmless (a source nobody cites) is a warning
+carried on the `Knowledge`, not a problem.
 """
 
 from __future__ import annotations
@@ -11,13 +13,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from bot.core import parity
 from bot.core.knowledge import Knowledge
-from bot.core.schema import Entry, KnowledgeFile
+from bot.core.schema import Entry, KnowledgeFile, Source, SourcesFile
 from bot.core.text import fold
+
+SOURCES_FILE = "sources.yaml"
+_FORMS = {  # what a field that failed its pattern should look like, for the problem message
+    "date": "a date like 2017, 2017-06 or 2017-06-09",
+    "url": "an address starting with http:// or https://",
+    "id": "lowercase letters, digits and hyphens",
+}
+# Besides a page an entry cites, a link may lead to where the series streams.
+PLATFORM_HOSTS = frozenset({"www.primevideo.com"})
 
 _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)  # libyaml's, if PyYAML was built with it
 _FAST_MAX_DEPTH = 200  # PyYAML's own composer runs out of Python stack a little deeper
@@ -50,61 +63,165 @@ class KnowledgeError(Exception):
 class _Located:
     entry: Entry
     file: str
-    line: int
+    node: yaml.Node
+
+    @property
+    def line(self) -> int:
+        return int(self.node.start_mark.line) + 1
+
+    def line_of(self, *loc: Any) -> int:
+        return _line_of(self.node, loc) or self.line
+
+
+@dataclass(frozen=True, slots=True)
+class _Registry:
+    """sources.yaml, read: the sources by id, and where each is written; `usable` is false when the
+    file itself has problems, whose citations are then not checked against it."""
+
+    file: str
+    sources: dict[str, Source]
+    lines: dict[str, int]
+    usable: bool = True
 
 
 def load_directory(directory: Path) -> Knowledge:
     """Validate every `*.yaml` file in `directory` and build the knowledge, or raise KnowledgeError."""
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, None, "is not a directory")])
-    files = sorted(directory.glob("*.yaml"))
+    files = sorted(path for path in directory.glob("*.yaml") if path.name != SOURCES_FILE)
     if not files:
         raise KnowledgeError([Problem(str(directory), None, None, "holds no *.yaml files")])
-    problems: list[Problem] = []
+    registry, problems = _load_sources(directory)
     located: list[_Located] = []
     for path in files:
         found, file_problems = _load_file(path, directory)
         located.extend(found)
         problems.extend(file_problems)
     problems.extend(_cross_file_problems(located))
+    problems.extend(_citation_problems(located, registry))
     if not problems:
         problems.extend(_related_problems(located))
     if problems:
         raise KnowledgeError(problems)
-    return Knowledge(tuple(item.entry for item in located))
+    known = parity.vocabulary(item.entry for item in located)
+    problems.extend(
+        Problem(item.file, item.line_of("answer"), item.entry.id, f"German and English differ: {difference}")
+        for item in located
+        for difference in parity.differences(item.entry, known)
+    )
+    if problems:
+        raise KnowledgeError(problems)
+    entries = tuple(
+        item.entry.model_copy(update={"cited": tuple(registry.sources[i] for i in item.entry.sources)})
+        for item in located
+    )
+    cited = {source for entry in entries for source in entry.sources}
+    warnings = tuple(
+        str(Problem(registry.file, registry.lines[source_id], None, f"source {source_id!r} is cited by no entry"))
+        for source_id in registry.sources
+        if source_id not in cited
+    )
+    return Knowledge(entries, sources=tuple(registry.sources.values()), warnings=warnings)
+
+
+def _load_sources(root: Path) -> tuple[_Registry, list[Problem]]:
+    name = f"{root.name}/{SOURCES_FILE}"
+    registry = _Registry(name, {}, {})
+    if not (root / SOURCES_FILE).is_file():  # then every cited id is reported as unknown
+        return registry, []
+    node, parsed, problems = _read(root / SOURCES_FILE, root, SourcesFile, "sources")
+    if parsed is None or node is None:
+        return _Registry(name, {}, {}, usable=False), problems
+    nodes = _value(node, "sources")
+    assert isinstance(parsed, SourcesFile)
+    assert nodes is not None
+    for source, source_node in zip(parsed.sources, nodes.value, strict=True):
+        line = source_node.start_mark.line + 1
+        if source.id in registry.sources:
+            first = registry.lines[source.id]
+            problems.append(Problem(name, line, None, f"source {source.id!r} is listed twice (first at line {first})"))
+            continue
+        registry.sources[source.id] = source
+        registry.lines[source.id] = line
+    return registry, problems
 
 
 def _load_file(path: Path, root: Path) -> tuple[list[_Located], list[Problem]]:
+    node, parsed, problems = _read(path, root, KnowledgeFile, "entries")
+    if parsed is None or node is None:
+        return [], problems
+    assert isinstance(parsed, KnowledgeFile)
+    entry_nodes = _value(node, "entries")
+    nodes = entry_nodes.value if entry_nodes is not None else []
+    name = f"{root.name}/{path.name}"
+    return [_Located(e, name, n) for e, n in zip(parsed.entries, nodes, strict=True)], problems
+
+
+def _read(
+    path: Path, root: Path, model: type[KnowledgeFile | SourcesFile], key: str
+) -> tuple[yaml.Node | None, BaseModel | None, list[Problem]]:
+    """One file parsed and validated against `model`, with every problem located."""
     name = f"{root.name}/{path.name}"
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(name, None, None, f"cannot be read: {exc}")]
+        return None, None, [Problem(name, None, None, f"cannot be read: {exc}")]
     try:
         node, data = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
-        return [], [Problem(name, line, None, f"YAML syntax error: {reason}")]
+        return None, None, [Problem(name, line, None, f"YAML syntax error: {reason}")]
     except RecursionError:  # PyYAML composes recursively: "[[[[…" thousands deep
-        return [], [Problem(name, None, None, "YAML nested too deeply")]
+        return None, None, [Problem(name, None, None, "YAML nested too deeply")]
     if not isinstance(data, dict):  # e.g. empty while an editor is still writing it
         found = "nothing (the file is empty)" if data is None else _KINDS.get(type(data), type(data).__name__)
         line = node.start_mark.line + 1 if node is not None else None
-        return [], [Problem(name, line, None, f"must be a mapping with the key 'entries', found {found}")]
+        return None, None, [Problem(name, line, None, f"must be a mapping with the key {key!r}, found {found}")]
     problems = [Problem(name, line, None, message) for line, message in _duplicate_keys(node)]
     try:
-        parsed = KnowledgeFile.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             loc = error["loc"]
-            problems.append(Problem(name, _line_of(node, loc), _entry_id(data, loc), _describe(error)))
-        return [], problems
-    assert isinstance(node, yaml.MappingNode)
-    entry_nodes = _value(node, "entries")
-    lines = [n.start_mark.line + 1 for n in entry_nodes.value] if entry_nodes is not None else []
-    return [_Located(e, name, line) for e, line in zip(parsed.entries, lines, strict=True)], problems
+            entry = _entry_id(data, loc) if model is KnowledgeFile else None
+            problems.append(Problem(name, _line_of(node, loc), entry, _describe(error)))
+        return node, None, problems
+    return node, parsed, problems
+
+
+def _citation_problems(located: Iterable[_Located], registry: _Registry) -> list[Problem]:
+    """Every cited id is in sources.yaml, and every link leads to a cited page or the platform."""
+    problems: list[Problem] = []
+    if not registry.usable:
+        return problems
+    for item in located:
+        for place, source_id in enumerate(item.entry.sources):
+            if source_id not in registry.sources:
+                where = item.line_of("sources", place)
+                problems.append(
+                    Problem(item.file, where, item.entry.id, f"unknown source {source_id!r} (not in {registry.file})")
+                )
+        cited = [registry.sources[i] for i in item.entry.sources if i in registry.sources]
+        for place, link in enumerate(item.entry.links):
+            if not _allowed_link(link.url, cited):
+                where = item.line_of("links", place, "url")
+                message = f"link {link.url!r} is neither a cited source's page nor the streaming platform"
+                problems.append(Problem(item.file, where, item.entry.id, message))
+    return problems
+
+
+def _allowed_link(url: str, cited: Iterable[Source]) -> bool:
+    """A cited page itself, the site of a cited official source (the organiser's), or the platform."""
+    host = urlsplit(url).hostname or ""
+    if host in PLATFORM_HOSTS:
+        return True
+    return any(url == s.url or (s.kind == "official" and _site(host) == _site(urlsplit(s.url).hostname)) for s in cited)
+
+
+def _site(host: str | None) -> str:
+    return (host or "").removeprefix("www.")
 
 
 def _parse(text: str) -> tuple[yaml.Node | None, Any]:
@@ -180,12 +297,15 @@ def _related_problems(located: Iterable[_Located]) -> list[Problem]:
 
 
 def _describe(error: Any) -> str:
-    field = ".".join(str(part) for part in error["loc"][2:]) or ".".join(str(part) for part in error["loc"])
-    message = str(error["msg"])
+    loc = error["loc"]
+    field = ".".join(str(part) for part in (loc[2:] if len(loc) >= 2 else loc))
+    message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "missing":
         return f"missing key {field!r}"
     if error["type"] == "extra_forbidden":
         return f"unknown key {field!r}"
+    if error["type"] == "string_pattern_mismatch":
+        return f"{field}: expected {_FORMS.get(str(loc[-1]), _FORMS['id'])}"
     return f"{field}: {message}" if field else message
 
 

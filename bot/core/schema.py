@@ -6,9 +6,10 @@ place instead of surfacing later as a wrong answer.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Lang = Literal["de", "en"]
 LANGS: tuple[Lang, ...] = ("de", "en")
@@ -24,6 +25,12 @@ RELATED_MAX = 3  # what people most often ask next, shown as buttons under the a
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+SourceId = EntryId
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")]
+# A publication date as precise as it is known: "2017", "2017-03" or "2017-06-09".
+PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+SourceKind = Literal["press", "review", "official", "reference", "blog"]
+SourceLang = Literal["de", "en", "fr", "it"]
 
 
 class _Strict(BaseModel):
@@ -59,8 +66,44 @@ class OptionalLocalizedList(_Strict):
     en: list[Text] = Field(default_factory=list)
 
 
+class Source(_Strict):
+    """One publication that entries cite by id, so a reader sees who said it, when, and where to read it."""
+
+    id: SourceId
+    publisher: Text
+    headline: Text | None = None
+    author: Text | None = None
+    date: PartialDate | None = None
+    url: Url
+    language: SourceLang
+    kind: SourceKind
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: Any) -> Any:
+        """An unquoted 2017-06-09 reaches us as a date; it means the same as the quoted one."""
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+class SourcesFile(_Strict):
+    """`knowledge/sources.yaml`: a mapping with one key, `sources`."""
+
+    sources: list[Source] = Field(min_length=1)
+
+
+class Link(_Strict):
+    """A button under an answer (where to watch, the trailer, the organiser's page)."""
+
+    label: LocalizedTitle
+    url: Url
+
+
 class Entry(_Strict):
-    """One answerable fact (or one honestly unknown one, `status: unknown`)."""
+    """One answerable fact (or one honestly unknown one, `status: unknown`).
+
+    `sources` are ids from `sources.yaml`; the loader resolves them into `cited`, which the YAML
+    itself may not set. `parity_exceptions` lists numbers or names that one language's answer
+    deliberately has and the other's lacks."""
 
     id: EntryId
     topic: Topic
@@ -72,7 +115,25 @@ class Entry(_Strict):
     aliases: list[Text] = Field(default_factory=list)
     episode: Annotated[int, Field(ge=1, le=99)] | None = None
     related: list[EntryId] = Field(default_factory=list, max_length=RELATED_MAX)
-    sources: list[Text] = Field(min_length=1)
+    sources: list[SourceId]  # required even when empty, so a missing line is noticed
+    links: list[Link] = Field(default_factory=list, max_length=3)
+    parity_exceptions: list[Text] = Field(default_factory=list)
+    cited: tuple[Source, ...] = Field(default=(), exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cited_is_not_written(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "cited" in data:
+            raise ValueError("unknown key 'cited' (list source ids under 'sources')")
+        return data
+
+    @model_validator(mode="after")
+    def _facts_have_sources(self) -> Entry:
+        if self.status == "known" and not self.sources:
+            raise ValueError("a known fact needs at least one source under 'sources'")
+        if len(set(self.sources)) != len(self.sources):
+            raise ValueError("the same source is listed twice")
+        return self
 
     @field_validator("related")
     @classmethod

@@ -7,11 +7,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import LeMansBot
+from bot.core import citations
 from bot.core.answers import entry_answer
 from bot.core.engine import AUTOCOMPLETE_LIMIT
 from bot.core.schema import Entry, Lang, Topic
 from bot.utils.checks import PUBLIC_COOLDOWN, cooldown
-from bot.utils.embeds import FIELD_VALUE_LIMIT, bullet_list, make_embed, shorten, sources_footer
+from bot.utils.embeds import FIELD_VALUE_LIMIT, bullet_list, make_embed, shorten, sources_field
 from bot.utils.locale import interaction_lang, say
 from bot.utils.translator import localized_description, localized_name
 from bot.utils.views import Reply, answer_reply, send_ephemeral
@@ -48,25 +49,27 @@ class Browse(commands.Cog):
             await Reply(make_embed(say("cast", lang), description)).send(interaction)
             return
         fields = [(say("also_ask", lang), bullet_list(people, lang))] if people else []
+        source_field = sources_field(main.cited, lang)
         embed = make_embed(
             getattr(main.title, lang),
             getattr(main.answer, lang),
             neutral=main.status == "unknown",
-            fields=fields,
-            footer=sources_footer(main.sources, lang),
+            fields=[*fields, source_field] if source_field else fields,
         )
         await Reply(embed).send(interaction)
 
     async def digest(self, interaction: discord.Interaction[LeMansBot], title: str, *topics: Topic) -> None:
-        """Every entry of `topics` as a field (title and shortened answer), sources in the footer."""
+        """Every entry of `topics` as a field (title and shortened answer), then the sources most of
+        them cite, as links."""
         lang = self.lang(interaction)
         entries = [entry for topic in topics for entry in self.bot.engine.knowledge.topic(topic)]
         room = min(FIELD_VALUE_LIMIT, DIGEST_ROOM // max(len(entries), 1))
         fields = [(getattr(e.title, lang), shorten(getattr(e.answer, lang), room)) for e in entries]
-        sources = list(dict.fromkeys(source for entry in entries for source in entry.sources))
-        footer = sources_footer(sources, lang) if sources else None
+        source_field = sources_field(citations.ranked(entry.cited for entry in entries), lang)
+        if source_field:
+            fields.append(source_field)
         description = None if entries else say("nothing_on_topic", lang)
-        await Reply(make_embed(title, description, fields=fields, footer=footer)).send(interaction)
+        await Reply(make_embed(title, description, fields=fields)).send(interaction)
 
     @app_commands.command(name="episode", description="Show one episode")
     @app_commands.describe(number="The episode's number")
@@ -160,10 +163,11 @@ class Browse(commands.Cog):
             episodes=len(self.bot.engine.knowledge.episodes()),
             unknown=sum(e.status == "unknown" for e in entries),
         )
-        sources = len({s for e in entries for s in e.sources})
+        cited = {source.id: source for entry in entries for source in entry.cited}.values()
+        kinds = ", ".join(say(f"kind_{kind}", lang, count=count) for kind, count in citations.by_kind(cited).items())
         fields = [
             (say("about_knowledge", lang), counts),
-            (say("about_sources", lang), say("about_sources_note", lang, sources=sources)),
+            (say("about_sources", lang), say("about_sources_note", lang, kinds=kinds)),
         ]
         await Reply(make_embed(say("about_title", lang), say("about", lang), fields=fields)).send(interaction)
 

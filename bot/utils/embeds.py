@@ -1,7 +1,8 @@
 """Every embed the bot sends, in one style and always within Discord's limits.
 
-Style: the title names the entry, the description holds the answer, the footer names the
-sources. Facts use the racing colour; honest "no source says" and "I don't know" use a neutral one.
+Style: the title names the entry, the description holds the answer, a field names its best
+sources as links. Facts use the racing colour; honest "no source says" and "I don't know" use a
+neutral one.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
+from bot.core import citations
 from bot.core.answers import Answer
-from bot.core.schema import Lang
+from bot.core.schema import Lang, Source
 from bot.utils.locale import say
 
 COLOUR = discord.Colour(0x0B5394)  # racing blue: a stated fact
@@ -48,10 +50,21 @@ def _listed(lines: Sequence[str], shown: int, lang: Lang) -> str:
     return "\n".join([*lines[:shown], *rest])
 
 
-def sources_footer(sources: Sequence[str], lang: Lang) -> str:
-    """The footer "Quelle: …" / "Source: …", plural for several sources, shortened to the footer limit."""
-    label = {("de", False): "Quelle", ("de", True): "Quellen", ("en", False): "Source", ("en", True): "Sources"}
-    return shorten(f"{label[lang, len(sources) > 1]}: " + "; ".join(sources), FOOTER_LIMIT)
+def source_link(text: str, source: Source) -> str:
+    """A masked link, which Discord renders in descriptions and fields (not in footers)."""
+    url = source.url.replace("(", "%28").replace(")", "%29")
+    return f"[{discord.utils.escape_markdown(text).replace('[', '(').replace(']', ')')}]({url})"
+
+
+def sources_field(sources: Sequence[Source], lang: Lang) -> Field | None:
+    """The answer's best sources as links, "Quelle: Stuttgarter Nachrichten, 9. Juni 2017"; None without any."""
+    shown = citations.shown(sources)
+    if not shown:
+        return None
+    lines = [source_link(citations.cite(source, lang), source) for source in shown]
+    if len(sources) > len(shown):
+        lines.append(citations.more(len(sources) - len(shown), lang))
+    return citations.label(len(shown), lang), "\n".join(lines)
 
 
 def make_embed(
@@ -92,12 +105,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
     """An answer of any kind; suggestions are listed so they stay readable after the buttons expire."""
     lang = answer.lang
     if answer.kind in ("answer", "unknown"):
-        return make_embed(
-            answer.title,
-            answer.text,
-            neutral=answer.kind == "unknown",
-            footer=sources_footer(answer.sources, lang) if answer.sources else None,
-        )
+        field = sources_field(answer.sources, lang)
+        return make_embed(answer.title, answer.text, neutral=answer.kind == "unknown", fields=[field] if field else [])
     if answer.kind == "unsure":
         choices = "\n".join(f"{number}. {s.title}" for number, s in enumerate(answer.suggestions, 1))
         return make_embed(say("did_you_mean", lang), f"{answer.text}\n\n{choices}")

@@ -111,14 +111,22 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "about_sources": {"de": "Quellen", "en": "Sources"},
     "about_sources_note": {
         "de": (
-            "Jede Antwort nennt ihre Quellen ({sources} Presseartikel und Kritiken insgesamt). Wenn keine "
-            "Quelle etwas sagt, sage ich das, statt zu raten."
+            "Jede Antwort nennt bis zu drei Quellen mit Link; hat sie mehr, zeigt der Knopf „Quellen“ alle. "
+            "Insgesamt zitiere ich {kinds}. Wenn keine Quelle etwas sagt, sage ich das, statt zu raten."
         ),
         "en": (
-            "Every answer names its sources ({sources} press articles and reviews in all). Where no source says "
-            "something, I say so instead of guessing."
+            "Every answer names up to three sources with a link; if there are more, the “Sources” button lists "
+            "them all. In all I cite {kinds}. Where no source says something, I say so instead of guessing."
         ),
     },
+    "kind_press": {"de": "{count} Presseartikel", "en": "{count} press articles"},
+    "kind_review": {"de": "{count} Kritiken", "en": "{count} reviews"},
+    "kind_official": {
+        "de": "{count} offizielle Seiten (Veranstalter, Hersteller)",
+        "en": "{count} official pages (organiser, makers)",
+    },
+    "kind_reference": {"de": "{count} Nachschlageseiten", "en": "{count} reference pages"},
+    "kind_blog": {"de": "{count} Blogs", "en": "{count} blogs"},
     "help_title": {"de": "Hilfe", "en": "Help"},
     "help": {
         "de": (

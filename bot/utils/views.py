@@ -23,6 +23,7 @@ from bot.core.answers import Answer, Suggestion
 from bot.utils.embeds import CONTENT_LIMIT, answer_embed, shorten
 from bot.utils.events import ANSWER_FEEDBACK, AnswerFeedback
 from bot.utils.locale import interaction_lang, say
+from bot.utils.sources import source_items
 
 if TYPE_CHECKING:
     from bot.client import LeMansBot
@@ -201,7 +202,15 @@ def answer_reply(bot: LeMansBot, answer: Answer, *, asker_id: int) -> Reply:
     """The embed for any kind of answer, with 👍/👎 under facts and buttons under suggestions."""
     embed = answer_embed(answer)
     if answer.kind == "answer" and answer.entry_id is not None:
-        return Reply(embed, FeedbackView(bot, answer, entry_id=answer.entry_id))
+        return Reply(embed, _with_sources(FeedbackView(bot, answer, entry_id=answer.entry_id), answer))
     if answer.kind == "unsure" and answer.suggestions:
         return Reply(embed, SuggestionView(bot, answer, asker_id=asker_id))
+    if answer.kind == "unknown" and source_items(answer):
+        return Reply(embed, _with_sources(TimedView(bot, timeout=FEEDBACK_TIMEOUT), answer))
     return Reply(embed, ephemeral=answer.kind == "invalid")
+
+
+def _with_sources(view: TimedView, answer: Answer) -> TimedView:
+    for item in source_items(answer):
+        view.add_item(item)
+    return view
