@@ -55,6 +55,14 @@ def test_sources_field_names_the_best_three_as_links_in_the_answers_language() -
     ]
 
 
+def test_long_addresses_drop_a_link_rather_than_cut_one() -> None:
+    long = [source(n, url=f"https://example.org/{n}/{'x' * 400}") for n in range(3)]
+    name, value = sources_field(long, "en") or ("", "")
+    assert (name, len(value.splitlines())) == ("Sources", 3)
+    assert value.endswith("… and 1 more source")
+    assert len(value) <= 1024
+
+
 def test_a_source_link_cannot_be_broken_by_brackets() -> None:
     odd = source(1, publisher="A [B] (C)", url="https://example.org/wiki/A_(B)")
     assert sources_field([odd], "en") == ("Source", "[A (B) (C)](https://example.org/wiki/A_%28B%29)")

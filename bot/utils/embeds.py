@@ -58,13 +58,17 @@ def source_link(text: str, source: Source) -> str:
 
 def sources_field(sources: Sequence[Source], lang: Lang) -> Field | None:
     """The answer's best sources as links, "Quelle: Stuttgarter Nachrichten, 9. Juni 2017"; None without any."""
-    shown = citations.shown(sources)
+    shown = list(citations.shown(sources))
     if not shown:
         return None
-    lines = [source_link(citations.cite(source, lang), source) for source in shown]
-    if len(sources) > len(shown):
-        lines.append(citations.more(len(sources) - len(shown), lang))
-    return citations.label(len(shown), lang), "\n".join(lines)
+    while True:  # fewer links rather than one cut in half by the field's limit
+        lines = [source_link(citations.cite(source, lang), source) for source in shown]
+        if len(sources) > len(shown):
+            lines.append(citations.more(len(sources) - len(shown), lang))
+        value = "\n".join(lines)
+        if len(value) <= FIELD_VALUE_LIMIT or len(shown) == 1:
+            return citations.label(len(shown), lang), value
+        shown.pop()
 
 
 def make_embed(
