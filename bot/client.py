@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.core.engine import Engine
 from bot.exts import EXTENSIONS
 from bot.insights.store import open_store
+from bot.reloads import LocalReloader, PostgresReloader, Reloader, process_name
 from bot.utils.checks import NotAdmin
 from bot.utils.locale import interaction_lang, say
 from bot.utils.translator import LeMansTranslator
@@ -66,7 +67,8 @@ class LeMansBot(commands.AutoShardedBot):
 
     Construct it with settings and a loaded engine; `await bot.start(token)` runs it. Slash
     commands are only published by `lemans-bot sync`, never on start. It owns the insights
-    database and the knowledge watcher: both start in `setup_hook` and end in `close`.
+    database, the knowledge watcher and the reload channel to the other processes: all start in
+    `setup_hook` and end in `close`.
     """
 
     tree: LeMansTree
@@ -88,6 +90,11 @@ class LeMansBot(commands.AutoShardedBot):
         self.settings = settings
         self.engine = engine
         self.insights = open_store(settings)
+        self.reloader: Reloader = (
+            PostgresReloader(engine, settings.database_url, process_name(settings.shard_ids))
+            if settings.database_url
+            else LocalReloader(engine)
+        )
         self._watcher: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -95,8 +102,9 @@ class LeMansBot(commands.AutoShardedBot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.insights.start()
+        await self.reloader.start()
         if self.settings.watch_knowledge:
-            self._watcher = asyncio.create_task(watch_knowledge(self.engine), name="watch-knowledge")
+            self._watcher = asyncio.create_task(watch_knowledge(self.engine, self.reloader), name="watch-knowledge")
         log.info("loaded %d knowledge entries and %s", len(self.engine.knowledge), ", ".join(EXTENSIONS))
 
     async def close(self) -> None:
@@ -105,6 +113,7 @@ class LeMansBot(commands.AutoShardedBot):
         if self._watcher is not None:
             self._watcher.cancel()
             await asyncio.wait({self._watcher})
+        await self.reloader.stop()
         await super().close()
         await asyncio.to_thread(self.insights.close)
 

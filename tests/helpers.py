@@ -17,6 +17,7 @@ import yaml
 from bot.client import LeMansBot
 from bot.config import Settings
 from bot.core.engine import Engine
+from bot.reloads import LocalReloader
 from tests.knowledge_factory import SOURCE_ID, write_sources
 
 BOT_ID = 900_000_000_000_000_001
@@ -158,6 +159,7 @@ def MockBot(engine: Engine, settings: Settings) -> MagicMock:
     bot = MagicMock(spec=LeMansBot)
     bot.engine = engine
     bot.settings = settings
+    bot.reloader = LocalReloader(engine)  # one process: /reload reloads here only
     bot.dispatch = MagicMock()
     bot.is_owner = AsyncMock(return_value=False)
     bot.user = MockUser(id=BOT_ID, bot=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock
@@ -10,7 +11,9 @@ from unittest.mock import MagicMock
 import discord
 import pytest
 
-from bot.exts.admin import Admin
+from bot.core.engine import ReloadReport
+from bot.exts.admin import Admin, report_embed
+from bot.reloads import Outcome
 from bot.utils.checks import NotAdmin, is_admin
 from tests.helpers import (
     MockBot,
@@ -153,3 +156,22 @@ async def test_reload_reads_files_off_the_event_loop(bot: MagicMock) -> None:
 
     assert threads
     assert threads[0] is not threading.main_thread()
+
+
+def test_the_report_says_how_many_processes_took_the_reload() -> None:
+    report = ReloadReport(count=80, added=(), removed=(), changed=("release-date",))
+    outcome = Outcome(
+        report, took=2, processes=4, failed=("host:7 shards 3: test.yaml:2: YAML syntax error",), silent=1
+    )
+
+    embed = report_embed(replace(outcome, shared=True), "en")
+    german = report_embed(replace(outcome, shared=True), "de")
+    alone = report_embed(Outcome(report), "en")
+
+    assert embed.description == "80 entries are live.\n2 of 4 bot processes took the new knowledge. 1 did not answer."
+    assert [field.name for field in embed.fields] == ["Changed (1)", "Kept their old knowledge"]
+    assert embed.fields[1].value == "• host:7 shards 3: test.yaml:2: YAML syntax error"
+    assert german.description == (
+        "80 Einträge sind aktiv.\n2 von 4 Bot-Prozessen haben das neue Wissen übernommen. Keine Antwort von 1."
+    )
+    assert alone.description == "80 entries are live."  # one process: nothing about processes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import discord
@@ -10,9 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import LeMansBot
-from bot.core.engine import ReloadReport
 from bot.core.loader import KnowledgeError
 from bot.core.schema import Lang
+from bot.reloads import Outcome
 from bot.utils.checks import is_admin
 from bot.utils.embeds import bullet_list, make_embed
 from bot.utils.locale import interaction_lang, say
@@ -36,30 +35,42 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         lang = interaction_lang(interaction, self.bot.settings.default_lang)
         try:
-            report = await asyncio.to_thread(self.bot.engine.reload)
+            outcome = await self.bot.reloader.reload()  # here, then in every other process
         except KnowledgeError as exc:
             log.warning("reload by %s failed:\n%s", interaction.user.id, exc)
             embed = problems_embed(exc, len(self.bot.engine.knowledge), lang)
         else:
+            report = outcome.report
             log.info(
-                "reload by %s: %d entries, added %s, removed %s, changed %s",
+                "reload by %s: %d entries, added %s, removed %s, changed %s; %d of %d process(es)",
                 interaction.user.id,
                 report.count,
                 report.added,
                 report.removed,
                 report.changed,
+                outcome.took,
+                outcome.processes,
             )
-            embed = report_embed(report, lang)
+            embed = report_embed(outcome, lang)
         await interaction.followup.send(embed=embed, ephemeral=True)
 
 
-def report_embed(report: ReloadReport, lang: Lang) -> discord.Embed:
-    """The new count and the ids that were added, removed or changed."""
+def report_embed(outcome: Outcome, lang: Lang) -> discord.Embed:
+    """The new count and the ids that were added, removed or changed; with several processes, how
+    many took it, and which kept their old knowledge."""
+    report = outcome.report
     groups = (("added", report.added), ("removed", report.removed), ("changed", report.changed))
     fields = [(f"{say(key, lang)} ({len(ids)})", bullet_list(ids, lang)) for key, ids in groups if ids]
     description = say("reload_count", lang, count=report.count)
     if not fields:
         description += " " + say("reload_unchanged", lang)
+    if outcome.shared:
+        description += "\n" + say("reload_processes", lang, took=outcome.took, processes=outcome.processes)
+        if outcome.silent:
+            description += " " + say("reload_silent", lang, count=outcome.silent)
+    if outcome.failed:
+        kept = [discord.utils.escape_markdown(name) for name in outcome.failed]
+        fields.append((say("reload_kept_old", lang), bullet_list(kept, lang)))
     return make_embed(say("reload_title", lang), description, fields=fields)
 
 

@@ -143,6 +143,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "reload_title": {"de": "Wissen neu geladen", "en": "Knowledge reloaded"},
     "reload_count": {"de": "{count} Einträge sind aktiv.", "en": "{count} entries are live."},
     "reload_unchanged": {"de": "Nichts hat sich geändert.", "en": "Nothing changed."},
+    "reload_processes": {
+        "de": "{took} von {processes} Bot-Prozessen haben das neue Wissen übernommen.",
+        "en": "{took} of {processes} bot processes took the new knowledge.",
+    },
+    "reload_silent": {"de": "Keine Antwort von {count}.", "en": "{count} did not answer."},
+    "reload_kept_old": {"de": "Behalten ihr altes Wissen", "en": "Kept their old knowledge"},
     "added": {"de": "Neu", "en": "Added"},
     "removed": {"de": "Entfernt", "en": "Removed"},
     "changed": {"de": "Geändert", "en": "Changed"},
