@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import metrics
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.exts import EXTENSIONS
@@ -125,6 +126,12 @@ class LeMansBot(commands.AutoShardedBot):
     async def on_shard_ready(self, shard_id: int) -> None:
         servers = sum(1 for guild in self.guilds if guild.shard_id == shard_id)
         log.info("shard %d of %s ready with %d server(s)", shard_id, self.shard_count, servers)
+        metrics.GATEWAY_LATENCY.labels(shard=str(shard_id)).set_function(lambda: self._latency(shard_id))
+
+    def _latency(self, shard_id: int) -> float:
+        """The shard's last heartbeat round trip in seconds, read when the metrics are scraped."""
+        shard = self.get_shard(shard_id)
+        return shard.latency if shard is not None else math.nan
 
     async def on_message(self, message: discord.Message, /) -> None:
         """Questions in messages are the ask cog's listener's; there are no prefix commands to run."""

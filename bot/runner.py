@@ -8,6 +8,7 @@ SIGTERM and Ctrl-C stop `run` cleanly: gateway, watcher and database closed, exi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot import metrics
 from bot.client import LeMansBot
 from bot.config import Settings, knowledge_failure
 from bot.core.engine import Engine
@@ -43,12 +45,20 @@ class _RedactToken(logging.Filter):
 
 
 def run(settings: Settings) -> int:
-    """Run the bot until it is stopped; 2 for a setup error the user must fix."""
+    """Run the bot until it is stopped, with the metrics endpoint when METRICS_PORT is set; 2 for a
+    setup error the user must fix."""
     bot = _prepare(settings)
     if isinstance(bot, int):
         return bot
-
-    return _connect(lambda: serve(bot, settings.token))
+    with contextlib.ExitStack() as cleanup:
+        if settings.metrics_port is not None:
+            try:
+                cleanup.callback(metrics.serve(settings.metrics_port))
+            except OSError as exc:
+                print(f"METRICS_PORT {settings.metrics_port} cannot be used: {exc.strerror or exc}", file=sys.stderr)
+                return 2
+            log.info("serving Prometheus metrics on port %d", settings.metrics_port)
+        return _connect(lambda: serve(bot, settings.token))
 
 
 async def serve(bot: LeMansBot, token: str) -> None:

@@ -12,6 +12,7 @@ from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import AsyncMock
 
 import discord
 import pytest
@@ -151,10 +152,10 @@ def test_unanswered_is_hidden_from_non_admins_and_checked_at_runtime() -> None:
     assert (days.name, days.default, days.min_value, days.max_value) == ("days", 30, 1, 365)
 
 
-async def unanswered(bot: LeMansBot, days: int = 30, **options: Any) -> discord.Embed:
+async def unanswered(bot: LeMansBot, days: int = 30, everywhere: bool = False, **options: Any) -> discord.Embed:
     interaction = MockInteraction(bot, manage_guild=True, **options)
     insights = cog(bot, "Insights")
-    await invoke(insights.unanswered, insights, interaction, days)
+    await invoke(insights.unanswered, insights, interaction, days, everywhere)
     interaction.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
     assert interaction.followup.send.call_args.kwargs["ephemeral"] is True
     return embed_of(interaction.followup.send)
@@ -198,6 +199,24 @@ async def test_unanswered_in_german_and_in_a_dm_covers_every_server(bot: LeMansB
     assert embed.title == "Unbeantwortet: die letzten 7 Tage"
     assert (embed.description or "").startswith("8 Fragen blieben ohne sichere Antwort, 4 verschiedene.")
     assert embed.footer.text == "Alle Server und Direktnachrichten"
+
+
+async def test_owners_see_every_server_from_any_server_admins_only_theirs(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, owner_ids=frozenset({OTHER_ID})) as bot:
+        await seed(bot)
+
+        everything = await unanswered(bot, everywhere=True, user_id=OTHER_ID)
+        bot.is_owner = AsyncMock(return_value=False)  # type: ignore[method-assign]  # not the application's owner
+        interaction = MockInteraction(bot, manage_guild=True)  # an admin of this server, not an owner
+        insights = cog(bot, "Insights")
+        await invoke(insights.unanswered, insights, interaction, 30, True)
+
+    assert (everything.description or "").startswith("8 questions got no confident answer, 4 different ones.")
+    assert everything.footer.text == "All servers and direct messages"
+    interaction.followup.send.assert_awaited_once()
+    refusal = interaction.followup.send.call_args
+    assert refusal.args[0] == "Only the bot's owners see every server; without `everywhere` you see this server."
+    assert refusal.kwargs["ephemeral"] is True
 
 
 async def test_unanswered_with_nothing_stored_says_so(bot: LeMansBot) -> None:

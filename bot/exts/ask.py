@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import metrics
 from bot.client import LeMansBot
 from bot.core.answers import MAX_QUESTION_LENGTH, Answer
 from bot.core.schema import Lang
@@ -44,9 +46,11 @@ class Ask(commands.Cog):
         interaction: discord.Interaction[LeMansBot],
         question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
     ) -> None:
+        started = time.perf_counter()
         fallback = interaction_lang(interaction, self.bot.settings.default_lang)
         answer = self.answer(question, fallback, interaction.guild_id, interaction.user.id)
         await answer_reply(self.bot, answer, asker_id=interaction.user.id).send(interaction)
+        metrics.count_answer(answer.kind, time.perf_counter() - started)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -57,8 +61,10 @@ class Ask(commands.Cog):
         role = message.guild.self_role if message.guild else None
         if message.guild is not None and not _addressed(message, me.id, role):
             return
+        started = time.perf_counter()
         question = strip_mentions(message.content, me.id, role.id if role else None)
         fallback = message_lang(message, self.bot.settings.default_lang)
+        answer: Answer | None = None
         if not question:
             reply = Reply(
                 make_embed(say("mention_help_title", fallback), say("mention_help", fallback, mention=me.mention))
@@ -69,6 +75,8 @@ class Ask(commands.Cog):
             reply = answer_reply(self.bot, answer, asker_id=message.author.id)
         try:
             await reply.reply_to(message)
+            if answer is not None:
+                metrics.count_answer(answer.kind, time.perf_counter() - started)
         except discord.Forbidden:
             log.info("no permission to reply in channel %s", message.channel.id)
         except discord.HTTPException as exc:  # Discord failing, the message deleted meanwhile: nobody to tell

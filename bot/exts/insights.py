@@ -2,7 +2,8 @@
 
 The listeners only enqueue (`InsightStore` writes on its own thread), so storing never delays an
 answer, and a failing database never stops one. In a server, /unanswered shows that server's
-questions only; in a DM with the bot (owners only) it shows every server's and the DMs'.
+questions only; in a DM with the bot (owners only), or with `everywhere` (owners only, in any
+server, so whichever process holds that server), it shows every server's and the DMs'.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.core.answers import Answer
 from bot.core.schema import Lang
 from bot.insights.report import Report, build_report
 from bot.insights.store import InsightsUnavailable
-from bot.utils.checks import is_admin
+from bot.utils.checks import is_admin, is_owner
 from bot.utils.embeds import bullet_list, make_embed, shorten
 from bot.utils.events import AnswerFeedback
 from bot.utils.locale import interaction_lang, say
@@ -57,15 +58,26 @@ class Insights(commands.Cog):
     @app_commands.command(
         name="unanswered", description="Questions the bot could not answer, unhelpful answers (admins)"
     )
-    @app_commands.describe(days="How many days back to look (default 30)")
+    @app_commands.describe(
+        days="How many days back to look (default 30)",
+        everywhere="Every server and DM, not only this server (bot owners)",
+    )
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.check(is_admin)
     async def unanswered(
-        self, interaction: discord.Interaction[LeMansBot], days: app_commands.Range[int, 1, 365] = 30
+        self,
+        interaction: discord.Interaction[LeMansBot],
+        days: app_commands.Range[int, 1, 365] = 30,
+        everywhere: bool = False,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         lang = interaction_lang(interaction, self.bot.settings.default_lang)
-        query = asyncio.wrap_future(self.bot.insights.tally(days, only_guild=interaction.guild_id))
+        in_dm = interaction.guild_id is None
+        if everywhere and not in_dm and not await is_owner(interaction):
+            await send_ephemeral(interaction, say("owners_only", lang))
+            return
+        all_servers = everywhere or in_dm
+        query = asyncio.wrap_future(self.bot.insights.tally(days, None if all_servers else interaction.guild_id))
         try:
             tally = await asyncio.wait_for(query, REPORT_TIMEOUT)
         except (InsightsUnavailable, TimeoutError) as exc:
@@ -73,7 +85,7 @@ class Insights(commands.Cog):
             await send_ephemeral(interaction, say("insights_unavailable", lang))
             return
         report = await asyncio.to_thread(build_report, tally, days)  # fuzzy grouping: off the event loop
-        embed = report_embed(report, lang, all_servers=interaction.guild_id is None, titles=self.titles(lang))
+        embed = report_embed(report, lang, all_servers=all_servers, titles=self.titles(lang))
         await interaction.followup.send(embed=embed, ephemeral=True)
 
     def titles(self, lang: Lang) -> dict[str, str]:

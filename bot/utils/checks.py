@@ -87,6 +87,12 @@ async def is_admin(interaction: discord.Interaction[LeMansBot]) -> bool:
     raise NotAdmin(f"{user} ({user.id}) may not run /{interaction.command.name if interaction.command else '?'}")
 
 
+async def is_owner(interaction: discord.Interaction[LeMansBot]) -> bool:
+    """An OWNER_IDS user or the application's owner: who may see every server's insights."""
+    user = interaction.user
+    return user.id in interaction.client.settings.owner_ids or await _owns_application(interaction.client, user)
+
+
 async def _owns_application(bot: LeMansBot, user: discord.User | discord.Member) -> bool:
     try:
         return await bot.is_owner(user)

@@ -55,6 +55,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Dafür brauchst du die Berechtigung „Server verwalten“ (oder eine Admin-Rolle des Bots).",
         "en": "You need the Manage Server permission (or one of the bot's admin roles) for this.",
     },
+    "owners_only": {
+        "de": "Alle Server sehen nur die Besitzer des Bots; ohne `überall` siehst du diesen Server.",
+        "en": "Only the bot's owners see every server; without `everywhere` you see this server.",
+    },
     "not_allowed": {"de": "Das geht hier leider nicht.", "en": "You can't use that here."},
     "error": {
         "de": "Da ist etwas schiefgegangen. Versuch es bitte später noch einmal.",

@@ -27,6 +27,7 @@ GERMAN_NAMES: dict[str, str] = {
     "reload": "neuladen",
     "unanswered": "unbeantwortet",
     "days": "tage",
+    "everywhere": "überall",
 }
 
 # Descriptions: at most 100 characters.
@@ -47,6 +48,7 @@ GERMAN_DESCRIPTIONS: dict[str, str] = {
         "Fragen ohne Antwort und wenig hilfreiche Antworten (Admins)"
     ),
     "How many days back to look (default 30)": "Wie viele Tage zurück (Standard 30)",
+    "Every server and DM, not only this server (bot owners)": "Alle Server und DMs, nicht nur dieser (Bot-Besitzer)",
 }
 
 _NAMES = frozenset(
