@@ -21,8 +21,8 @@ from tests.helpers import knowledge_entries, make_engine, write_knowledge
 from tests.postgres import Cluster
 
 QUESTION = "When did it come out?"
-OLD = "It came out on 9 June 2017 on Prime."
-NEW = "It came out on Friday, 9 June 2017."
+OLD = knowledge_entries()[0]["answer"]["en"]  # the release date's answer
+NEW = OLD.replace("on 9 June", "on Friday, 9 June")
 
 
 def new_text(directory: Path) -> None:
