@@ -1,0 +1,32 @@
+# The bot in a container: `python -m bot run`, every setting from the environment at run time.
+# The image holds no token and no .env (.dockerignore): pass them with `--env-file .env` or compose.
+#
+#   docker build -t lemans-bot .
+#   docker run --env-file .env -v lemans-data:/app/data lemans-bot
+#
+# The knowledge files are baked in at /app/knowledge; mount a folder over it (read-only is enough)
+# to edit them without rebuilding, as compose.yaml does, and /reload picks the edits up.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    KNOWLEDGE_DIR=/app/knowledge \
+    DATABASE_PATH=/app/data/insights.sqlite3
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install . && rm -rf build
+COPY knowledge ./knowledge
+
+# An unprivileged user; it may write only the SQLite folder (unused with DATABASE_URL).
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin lemans \
+    && mkdir -p /app/data && chown lemans /app/data
+USER lemans
+VOLUME ["/app/data"]
+# METRICS_PORT, when it is set to this port
+EXPOSE 9108
+
+CMD ["python", "-m", "bot", "run"]
