@@ -20,7 +20,7 @@ from typing import Any
 from bot.client import LeMansBot
 from bot.config import Settings
 from bot.core.engine import Engine
-from tests.fakediscord import Call, FakeDiscord
+from tests.fakediscord import WAIT, Call, FakeDiscord
 from tests.helpers import REAL_KNOWLEDGE
 
 TOKEN = "e2e-bot-token.abc.xyz"
@@ -93,18 +93,18 @@ async def running_bot(fake: FakeDiscord, settings: Settings, engine: Engine) -> 
         await bot.tree.sync()
         connection = asyncio.create_task(bot.connect(), name="bot-connection")  # the rest of `bot.start`
         ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait({connection, ready}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({connection, ready}, timeout=WAIT, return_when=asyncio.FIRST_COMPLETED)
         if not ready.done():
             ready.cancel()
             if connection.done():
                 connection.result()  # raises what stopped the bot
-            raise AssertionError("the bot was not ready within 5 s")
+            raise AssertionError(f"the bot was not ready within {WAIT} s")
         yield bot
     finally:
         await bot.close()
         if connection is not None:
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(connection, 5)
+                await asyncio.wait_for(connection, WAIT)
 
 
 def replies_to(fake: FakeDiscord, message: dict[str, Any]) -> list[Call]:
@@ -121,7 +121,7 @@ def replies_to(fake: FakeDiscord, message: dict[str, Any]) -> list[Call]:
 
 
 async def reply_to(fake: FakeDiscord, message: dict[str, Any]) -> Call:
-    """Wait (5 s at most) for the bot's reply to `message`."""
+    """Wait for the bot's reply to `message`."""
     return await fake.wait_until(lambda: next(iter(replies_to(fake, message)), None))
 
 

@@ -62,6 +62,7 @@ from discord.http import Route
 JSON = dict[str, Any]
 Reply = tuple[int, Any]  # HTTP status and JSON body (None: 204 No Content)
 T = TypeVar("T")
+WAIT = 30.0  # seconds a wait_* helper waits: it only guards against a hang (a busy CI machine is slow)
 
 MEMBERS, GUILD_MESSAGES, DM_MESSAGES, MESSAGE_CONTENT = 1 << 1, 1 << 9, 1 << 12, 1 << 15  # intents
 _EVERYONE = "view_channel send_messages embed_links attach_files add_reactions read_message_history connect speak"
@@ -381,7 +382,7 @@ class FakeDiscord:
         self._changed_event.set()
         self._changed_event = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[], T | None], timeout: float = 5.0) -> T:
+    async def wait_until(self, predicate: Callable[[], T | None], timeout: float = WAIT) -> T:
         """Wait until ``predicate()`` is truthy and return its value, or raise TimeoutError.
 
         Re-checked whenever the fake records something and every 20 ms (for state on the bot's side)."""
@@ -394,19 +395,19 @@ class FakeDiscord:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed_event.wait(), min(remaining, 0.02))
 
-    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 5.0) -> Call:
+    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = WAIT) -> Call:
         """The first recorded REST call, past or future, that matches ``predicate``."""
         return await self.wait_until(lambda: next((c for c in self.calls if predicate(c)), None), timeout)
 
-    async def wait_for_callback(self, interaction: SentInteraction, timeout: float = 5.0) -> Call:
+    async def wait_for_callback(self, interaction: SentInteraction, timeout: float = WAIT) -> Call:
         """The accepted (2xx) callback of ``interaction``."""
         return await self.wait_for(lambda c: c in self.callbacks_for(interaction) and c.status < 300, timeout)
 
-    async def wait_for_op(self, op: int, timeout: float = 5.0) -> JSON:
+    async def wait_for_op(self, op: int, timeout: float = WAIT) -> JSON:
         """The first gateway frame with opcode ``op`` the client sent (2 IDENTIFY, 6 RESUME, ...)."""
         return await self.wait_until(lambda: next((f for f in self.frames if f.get("op") == op), None), timeout)
 
-    async def wait_ready(self, timeout: float = 10.0) -> None:
+    async def wait_ready(self, timeout: float = WAIT) -> None:
         """Wait until a client identified and was sent READY and its GUILD_CREATEs."""
         await self.wait_until(lambda: self.ready_count > 0, timeout)
 

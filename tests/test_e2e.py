@@ -499,7 +499,7 @@ async def test_a_burst_of_200_asks_gets_one_answer_each_within_the_deadline(fake
     burst = await asyncio.gather(
         *(fake.send_command("ask", {"question": questions[n % 4][0]}, user=fan) for n, fan in enumerate(fans))
     )
-    await fake.wait_until(lambda: all(sent.responded_at is not None for sent in burst), timeout=10)
+    await fake.wait_until(lambda: all(sent.responded_at is not None for sent in burst))
 
     for n, sent in enumerate(burst):
         (callback,) = fake.callbacks_for(sent)
@@ -542,7 +542,7 @@ async def test_sigterm_stops_the_bot_cleanly(fake: FakeDiscord, tmp_path: Path) 
             sys.executable, "-c", LAUNCHER, cwd=tmp_path, env=env, stdout=stderr_sink, stderr=stderr_sink
         )
     try:
-        await fake.wait_ready(timeout=20)
+        await fake.wait_ready()
         gateway = fake._ws  # the bot's websocket, to see how it ends
         assert gateway is not None
         sent = await fake.send_command("ask", {"question": "release date?"})  # it serves...

@@ -103,7 +103,7 @@ async def running(fake: FakeDiscord, intents: discord.Intents | None = None) -> 
     bot = MiniBot(int(fake.guild.id), intents)
     task = asyncio.create_task(bot.start(TOKEN))
     try:
-        ready = asyncio.ensure_future(fake.wait_ready(timeout=5))
+        ready = asyncio.ensure_future(fake.wait_ready())
         await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
         if task.done():
             ready.cancel()
