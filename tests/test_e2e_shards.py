@@ -76,7 +76,8 @@ class BotProcess:
         def ready() -> bool:
             session = self.fake.sessions.get(self.shard)
             new = session is not None and session is not session_before and session.ready
-            return new and "listening for reloads of the other processes" in self.log()
+            log = self.log()  # on_shard_ready (which sets up the shard's metrics) comes after the fake's READY
+            return new and "listening for reloads of the other processes" in log and f"shard {self.shard} of" in log
 
         try:
             await self.fake.wait_until(ready, START_TIMEOUT)
