@@ -324,6 +324,24 @@ async def test_a_direct_message_is_answered(fake: FakeDiscord, bot: LeMansBot) -
     assert (embed["title"], embed["description"]) == entry_text("crew-director", "de")[:2]
 
 
+async def test_a_sixth_message_within_30_seconds_gets_one_slow_down_note_then_silence(
+    fake: FakeDiscord, bot: LeMansBot
+) -> None:
+    mention = f"{fake.users.bot.mention} who directed it?"
+    for n in range(5):  # mentions and DMs count together
+        message = await fake.send_message(mention, guild=n % 2 == 0)
+        assert only_embed(await reply_to(fake, message))["title"] == entry_text("crew-director", "en")[0]
+
+    sixth = await fake.send_message("who directed it?", guild=False)
+    note = only_embed(await reply_to(fake, sixth))
+    seventh = await fake.send_message(mention)
+    other = await fake.send_message(mention, author=fake.users.admin)  # per user
+
+    assert only_embed(await reply_to(fake, other))["title"] == entry_text("crew-director", "en")[0]
+    assert re.fullmatch(r"Slow down! Try again in \d+ s\.", note["description"])
+    assert replies_to(fake, seventh) == []  # decided before the later message was answered
+
+
 # ---------------------------------------------------------------------------------------- buttons
 
 

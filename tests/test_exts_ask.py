@@ -13,6 +13,7 @@ import pytest
 from bot.core.answers import MESSAGES, Answer
 from bot.core.schema import Lang
 from bot.exts.ask import Ask, strip_mentions
+from bot.utils.checks import PUBLIC_COOLDOWN, Cooldowns
 from bot.utils.embeds import COLOUR, NEUTRAL
 from bot.utils.events import AnswerFeedback
 from bot.utils.views import FeedbackView, SuggestionView
@@ -320,6 +321,49 @@ async def test_overlong_mention_is_politely_refused(cog: Ask, bot: MagicMock) ->
 
     assert (embed_of(message.reply).description or "") == MESSAGES["too_long"]["de"]
     assert dispatched_answer(bot).kind == "invalid"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_mentions_and_dms_share_a_per_user_cooldown_and_one_slow_down_note(cog: Ask, bot: MagicMock) -> None:
+    clock = Clock()
+    cog.messages, cog.warned = Cooldowns(*PUBLIC_COOLDOWN, clock), Cooldowns(1, PUBLIC_COOLDOWN[1], clock)
+    rate, per = PUBLIC_COOLDOWN
+
+    def mention() -> MagicMock:
+        return bot_mention(f"<@{BOT_ID}> When did it come out?")
+
+    def dm(author: int = ASKER_ID) -> MagicMock:
+        return MockMessage("When did it come out?", author=MockUser(id=author))
+
+    answered = [mention() if n % 2 else dm() for n in range(rate)]
+    for message in answered:
+        await cog.on_message(message)
+    assert [embed_of(m.reply).title for m in answered] == ["Release date"] * rate
+    assert bot.dispatch.call_count == rate
+    clock.now += 10
+
+    refused, ignored, other = mention(), dm(), dm(OTHER_ID)
+    for message in (refused, ignored, other):
+        await cog.on_message(message)
+
+    note = embed_of(refused.reply)
+    assert note.description == f"Slow down! Try again in {per - 10:.0f} s."
+    assert note.colour == NEUTRAL
+    ignored.reply.assert_not_awaited()  # one note per window, then silence: flooding costs the bot nothing
+    assert embed_of(other.reply).title == "Release date"  # per user
+    assert bot.dispatch.call_count == rate + 1  # the refused ones never reached the engine
+
+    clock.now += per
+    again = dm()
+    await cog.on_message(again)
+    assert embed_of(again.reply).title == "Release date"
 
 
 async def test_suggestion_buttons_on_a_reply_expire_by_editing_the_reply(cog: Ask) -> None:

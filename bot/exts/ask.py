@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 
@@ -14,7 +15,7 @@ from bot import metrics
 from bot.client import LeMansBot
 from bot.core.answers import MAX_QUESTION_LENGTH, Answer
 from bot.core.schema import Lang
-from bot.utils.checks import PUBLIC_COOLDOWN, cooldown
+from bot.utils.checks import PUBLIC_COOLDOWN, Cooldowns, cooldown
 from bot.utils.embeds import make_embed
 from bot.utils.events import QUESTION_ANSWERED
 from bot.utils.locale import interaction_lang, message_lang, say
@@ -28,6 +29,10 @@ class Ask(commands.Cog):
 
     def __init__(self, bot: LeMansBot) -> None:
         self.bot = bot
+        # Mentions and DMs: the same per-user allowance as each slash command (one bucket for both),
+        # and one "slow down" note per window; further messages in it get no reply at all.
+        self.messages = Cooldowns(*PUBLIC_COOLDOWN)
+        self.warned = Cooldowns(1, PUBLIC_COOLDOWN[1])
 
     def answer(self, question: str, fallback: Lang, guild_id: int | None, user_id: int) -> Answer:
         """Ask the engine, log the outcome and tell listeners (`question_answered`)."""
@@ -65,7 +70,12 @@ class Ask(commands.Cog):
         question = strip_mentions(message.content, me.id, role.id if role else None)
         fallback = message_lang(message, self.bot.settings.default_lang)
         answer: Answer | None = None
-        if not question:
+        retry_after = self.messages.hit(message.author.id)
+        if retry_after:
+            if self.warned.hit(message.author.id):
+                return
+            reply = Reply(make_embed(None, say("cooldown", fallback, seconds=math.ceil(retry_after)), neutral=True))
+        elif not question:
             reply = Reply(
                 make_embed(say("mention_help_title", fallback), say("mention_help", fallback, mention=me.mention))
             )
