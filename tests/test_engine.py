@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError
+from tests.helpers import REAL_KNOWLEDGE
 from tests.knowledge_factory import entry, write
 
 
@@ -117,3 +118,72 @@ def test_complete_matches_titles_and_aliases_with_typos(tmp_path: Path) -> None:
     assert [s.entry_id for s in engine.complete("erskin", "en", topic="crew")] == ["director"]
     assert [s.entry_id for s in engine.complete("", "de", topic="crew")] == ["director"]
     assert engine.complete("zzzz", "en", topic="crew") == []
+
+
+def cast_engine(directory: Path) -> Engine:
+    write(
+        directory,
+        "a.yaml",
+        [
+            entry("cast-overview", topic="cast", title={"de": "Besetzung", "en": "Cast"}),
+            entry("cast-webber", topic="cast", title={"de": "Mark Webber", "en": "Mark Webber"}, aliases=["Webber"]),
+            entry("cast-lotterer", topic="cast", title={"de": "André Lotterer", "en": "André Lotterer"}),
+            entry("director", topic="crew", aliases=["James Erskine"]),
+        ],
+    )
+    return Engine.from_directory(directory)
+
+
+@pytest.mark.parametrize(
+    ("name", "entry_id"),
+    [
+        ("cast-webber", "cast-webber"),  # an autocomplete choice
+        ("Mark Webber", "cast-webber"),  # a title
+        ("webber", "cast-webber"),  # an alias, in any case
+        ("ANDRE LOTTERER", "cast-lotterer"),  # accents aside
+        ("Mark Weber", "cast-webber"),  # a typo
+        ("Andre Loterer", "cast-lotterer"),
+    ],
+)
+def test_a_person_is_named_by_id_title_alias_or_a_close_typo(tmp_path: Path, name: str, entry_id: str) -> None:
+    answer = cast_engine(tmp_path).person(name, "en")
+
+    assert answer is not None
+    assert (answer.entry_id, answer.kind) == (entry_id, "answer")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a", "the", "Mark", "Lotte", "Webster", "Lewis Hamilton", "", "director", "James Erskine", "crew-director"],
+)
+def test_a_name_that_is_nobodys_names_nobody(tmp_path: Path, name: str) -> None:
+    """Similar is not enough: autocomplete may offer "Mark Webber" for "Mark", /cast must not show him."""
+    engine = cast_engine(tmp_path)
+
+    assert engine.person(name, "en") is None
+
+
+@pytest.mark.parametrize("name", ["Rosberg", "Nico Rosberg", "a", "the", "Lewis Hamilton", "Sebastian Vettel"])
+def test_people_not_in_the_series_are_nobody_in_the_real_knowledge(name: str) -> None:
+    assert Engine.from_directory(REAL_KNOWLEDGE).person(name, "en") is None
+
+
+def test_browsing_asks_the_engine_not_its_knowledge(tmp_path: Path) -> None:
+    engine = cast_engine(tmp_path)
+
+    cast = engine.cast("de")
+    assert cast.overview is not None
+    assert cast.overview.title == "Besetzung"
+    assert [person.entry_id for person in cast.people] == ["cast-webber"]  # who has names (aliases)
+    assert [answer.entry_id for answer in engine.topic("en", "crew", "cast")] == [
+        "director",
+        "cast-overview",
+        "cast-webber",
+        "cast-lotterer",
+    ]
+    assert len(engine.topic("en")) == 4
+    assert engine.titles("de")["cast-lotterer"] == "André Lotterer"
+    assert engine.examples("en", ["crew", "release", "cast"]) == [
+        "Question about director?",
+        "Question about cast-overview?",
+    ]

@@ -103,6 +103,21 @@ async def test_cast_person_by_choice_or_typed_name(cog: Browse, person: str) -> 
     assert "Australian" in (embed.description or "")
 
 
+@pytest.mark.parametrize(
+    ("person", "closest"),
+    [("a", "Mark Webber"), ("Mark", "Mark Webber"), ("Lotte", "André Lotterer"), ("crew-director", "")],
+    ids=["one-letter", "first-name-only", "part-of-a-name", "another-topics-id"],
+)
+async def test_cast_shows_nobody_for_a_name_that_is_nobodys(cog: Browse, person: str, closest: str) -> None:
+    interaction = await run(cog.cast, cog, person)
+
+    text = interaction.response.send_message.call_args.args[0]
+    assert interaction.response.send_message.call_args.kwargs["ephemeral"] is True
+    assert "embed" not in interaction.response.send_message.call_args.kwargs  # no one's answer
+    assert text.startswith(f"I don't know “{person}”." if closest else f"I know nothing about “{person}”.")
+    assert closest in text
+
+
 async def test_cast_unknown_person_names_the_known_ones(cog: Browse) -> None:
     interaction = await run(cog.cast, cog, "Lewis Hamilton", locale=GERMAN)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +12,19 @@ from rapidfuzz import fuzz, process
 from bot.core.answers import MAX_QUESTION_LENGTH, Answer, Suggestion, compose, entry_answer, refusal
 from bot.core.knowledge import Knowledge
 from bot.core.loader import load_directory
-from bot.core.schema import Lang, Topic
+from bot.core.schema import Entry, Lang, Topic
 from bot.core.text import clean, detect_language
 
 AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
+PERSON_CUTOFF = 90  # a typed name names a person only this close (rapidfuzz ratio) to one of their names
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """Who is in the series: the overview entry (the cast entry that names nobody), and one answer a person."""
+
+    overview: Answer | None
+    people: tuple[Answer, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,49 @@ class Engine:
                 break
         return list(seen.values())
 
+    def topic(self, lang: Lang, *topics: Topic) -> list[Answer]:
+        """The answer of every entry of `topics` (of every entry, without any), in knowledge order."""
+        knowledge = self._knowledge
+        entries = [entry for topic in topics for entry in knowledge.topic(topic)] if topics else knowledge.entries
+        return [_shown(entry, lang) for entry in entries]
+
+    def episodes(self, lang: Lang) -> dict[int, Answer]:
+        """The answer of each numbered episode, by number, in order."""
+        return {number: _shown(entry, lang) for number, entry in sorted(self._knowledge.episodes().items())}
+
+    def episode(self, number: int, lang: Lang) -> Answer | None:
+        entry = self._knowledge.episodes().get(number)
+        return _shown(entry, lang) if entry else None
+
+    def cast(self, lang: Lang) -> Cast:
+        """Entries about one person have aliases (their names); the cast's overview has none."""
+        entries = self._knowledge.topic("cast")
+        overview = next((_shown(entry, lang) for entry in entries if not entry.aliases), None)
+        return Cast(overview, tuple(_shown(entry, lang) for entry in entries if entry.aliases))
+
+    def examples(self, lang: Lang, topics: Iterable[Topic]) -> list[str]:
+        """One example question for each of `topics` that has an entry: its first entry's first."""
+        knowledge = self._knowledge
+        return [getattr(entries[0].questions, lang)[0] for entries in map(knowledge.topic, topics) if entries]
+
+    def titles(self, lang: Lang) -> dict[str, str]:
+        """Every entry's title, by id."""
+        return {entry.id: getattr(entry.title, lang) for entry in self._knowledge.entries}
+
+    def person(self, name: str, lang: Lang) -> Answer | None:
+        """The answer about the person `name` names, or None: a wrong person is worse than none.
+
+        `name` is an autocomplete choice (the entry id), one of the person's names as written in the
+        knowledge (title or alias; case and accents aside), or a typo within PERSON_CUTOFF of one.
+        Unlike `complete`, a partial or merely similar name ("a", "Rosberg") names nobody."""
+        knowledge = self._knowledge
+        entry = knowledge.by_id.get(name)
+        if entry is None or entry.topic != "cast":
+            names = knowledge.names("cast")
+            best = process.extractOne(clean(name), names.cleaned, scorer=fuzz.ratio, score_cutoff=PERSON_CUTOFF)
+            entry = names.owners[best[2]] if best else None
+        return _shown(entry, lang) if entry else None
+
     def reload(self) -> ReloadReport:
         """Re-read the directory and swap it in; on any problem raise KnowledgeError and keep the old."""
         with self._reload_lock:
@@ -91,3 +144,8 @@ class Engine:
             removed=tuple(sorted(old.by_id.keys() - fresh.by_id.keys())),
             changed=tuple(sorted(i for i in fresh.by_id.keys() & old.by_id.keys() if fresh.by_id[i] != old.by_id[i])),
         )
+
+
+def _shown(entry: Entry, lang: Lang) -> Answer:
+    """An entry shown without a question (browsed, not asked): its title stands for the question."""
+    return entry_answer(getattr(entry.title, lang), entry, lang)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import LeMansBot
 from bot.core import citations
-from bot.core.answers import entry_answer
+from bot.core.answers import Answer
 from bot.core.engine import AUTOCOMPLETE_LIMIT
-from bot.core.schema import Entry, Lang, Topic
+from bot.core.schema import Lang, Topic
 from bot.utils.checks import PUBLIC_COOLDOWN, cooldown
 from bot.utils.embeds import FIELD_VALUE_LIMIT, bullet_list, make_embed, shorten, sources_field
 from bot.utils.locale import interaction_lang, say
@@ -19,6 +21,7 @@ from bot.utils.views import Reply, answer_reply, send_ephemeral
 
 CHOICE_NAME_LIMIT = 100
 EPISODE_SUMMARY_LIMIT = 300
+MAX_CLOSEST = 3  # names offered when a typed name names nobody
 DIGEST_ROOM = 4500  # characters shared by a digest's field texts, within the 6000 of an embed
 EXAMPLE_TOPICS: tuple[Topic, ...] = ("release", "episodes", "cast", "crew", "series", "race")
 
@@ -32,28 +35,28 @@ class Browse(commands.Cog):
     def lang(self, interaction: discord.Interaction[LeMansBot]) -> Lang:
         return interaction_lang(interaction, self.bot.settings.default_lang)
 
-    async def show(self, interaction: discord.Interaction[LeMansBot], entry: Entry, command: str) -> None:
+    async def show(self, interaction: discord.Interaction[LeMansBot], answer: Answer, command: str) -> None:
         """One entry's answer, with 👍/👎 like an answer to /ask; `command` stands in for the question."""
-        answer = entry_answer(command, entry, self.lang(interaction))
-        await answer_reply(self.bot, answer, asker_id=interaction.user.id).send(interaction)
+        shown = dataclasses.replace(answer, question=command)
+        await answer_reply(self.bot, shown, asker_id=interaction.user.id).send(interaction)
 
     async def cast_overview(self, interaction: discord.Interaction[LeMansBot]) -> None:
         """Who is in the series: the cast entry without aliases (entries about one person have
         aliases) as the text, and the people one can ask about listed below it."""
         lang = self.lang(interaction)
-        entries = self.bot.engine.knowledge.topic("cast")
-        main = next((e for e in entries if not e.aliases), None)
-        people = [getattr(e.title, lang) for e in entries if e.aliases]
+        cast = self.bot.engine.cast(lang)
+        main = cast.overview
+        people = [person.title or "" for person in cast.people]
         if main is None:
             description = bullet_list(people, lang) if people else say("nothing_on_topic", lang)
             await Reply(make_embed(say("cast", lang), description)).send(interaction)
             return
         fields = [(say("also_ask", lang), bullet_list(people, lang))] if people else []
-        source_field = sources_field(main.cited, lang)
+        source_field = sources_field(main.sources, lang)
         embed = make_embed(
-            getattr(main.title, lang),
-            getattr(main.answer, lang),
-            neutral=main.status == "unknown",
+            main.title,
+            main.text,
+            neutral=main.kind == "unknown",
             fields=[*fields, source_field] if source_field else fields,
         )
         await Reply(embed).send(interaction)
@@ -62,10 +65,10 @@ class Browse(commands.Cog):
         """Every entry of `topics` as a field (title and shortened answer), then the sources most of
         them cite, as links."""
         lang = self.lang(interaction)
-        entries = [entry for topic in topics for entry in self.bot.engine.knowledge.topic(topic)]
+        entries = self.bot.engine.topic(lang, *topics)
         room = min(FIELD_VALUE_LIMIT, DIGEST_ROOM // max(len(entries), 1))
-        fields = [(getattr(e.title, lang), shorten(getattr(e.answer, lang), room)) for e in entries]
-        source_field = sources_field(citations.ranked(entry.cited for entry in entries), lang)
+        fields = [(e.title or "", shorten(e.text, room)) for e in entries]
+        source_field = sources_field(citations.ranked(entry.sources for entry in entries), lang)
         if source_field:
             fields.append(source_field)
         description = None if entries else say("nothing_on_topic", lang)
@@ -77,15 +80,15 @@ class Browse(commands.Cog):
     async def episode(
         self, interaction: discord.Interaction[LeMansBot], number: app_commands.Range[int, 1, 99]
     ) -> None:
-        episodes = self.bot.engine.knowledge.episodes()
-        entry = episodes.get(number)
-        if entry is None:
-            lang = self.lang(interaction)
-            known = ", ".join(map(str, sorted(episodes)))
+        lang = self.lang(interaction)
+        episodes = self.bot.engine.episodes(lang)
+        answer = episodes.get(number)
+        if answer is None:
+            known = ", ".join(map(str, episodes))
             text = say("no_episode", lang, number=number, known=known) if known else say("no_episodes", lang)
             await send_ephemeral(interaction, text)
             return
-        await self.show(interaction, entry, f"/episode {number}")
+        await self.show(interaction, answer, f"/episode {number}")
 
     @episode.autocomplete("number")
     async def episode_choices(
@@ -93,10 +96,8 @@ class Browse(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         lang = self.lang(interaction)
         return [
-            app_commands.Choice(
-                name=shorten(f"{number}. {getattr(entry.title, lang)}", CHOICE_NAME_LIMIT), value=number
-            )
-            for number, entry in sorted(self.bot.engine.knowledge.episodes().items())
+            app_commands.Choice(name=shorten(f"{number}. {answer.title}", CHOICE_NAME_LIMIT), value=number)
+            for number, answer in self.bot.engine.episodes(lang).items()
             if str(number).startswith(current.strip())
         ][:AUTOCOMPLETE_LIMIT]
 
@@ -104,10 +105,10 @@ class Browse(commands.Cog):
     @cooldown(*PUBLIC_COOLDOWN)
     async def episodes(self, interaction: discord.Interaction[LeMansBot]) -> None:
         lang = self.lang(interaction)
-        episodes = sorted(self.bot.engine.knowledge.episodes().items())
+        episodes = self.bot.engine.episodes(lang)
         fields = [
-            (f"{number}. {getattr(entry.title, lang)}", shorten(getattr(entry.answer, lang), EPISODE_SUMMARY_LIMIT))
-            for number, entry in episodes
+            (f"{number}. {answer.title}", shorten(answer.text, EPISODE_SUMMARY_LIMIT))
+            for number, answer in episodes.items()
         ]
         description = None if episodes else say("no_episodes", lang)
         embed = make_embed(say("episodes_title", lang), description, fields=fields, footer=say("episodes_footer", lang))
@@ -121,16 +122,17 @@ class Browse(commands.Cog):
             await self.cast_overview(interaction)
             return
         lang = self.lang(interaction)
-        knowledge = self.bot.engine.knowledge
-        chosen = knowledge.by_id.get(person)  # an autocomplete choice's value is the entry id
-        if chosen is None or chosen.topic != "cast":
-            found = self.bot.engine.complete(person, lang, topic="cast")
-            chosen = knowledge.by_id.get(found[0].entry_id) if found else None
-        if chosen is None:
-            known = ", ".join(getattr(e.title, lang) for e in knowledge.topic("cast"))
-            await send_ephemeral(interaction, say("no_person", lang, name=person, known=known))
+        chosen = self.bot.engine.person(person, lang)  # a choice (its entry id) or a name typed precisely
+        if chosen is None:  # a wrong person is worse than none: say so, with the names closest to it
+            closest = [s.title for s in self.bot.engine.complete(person, lang, topic="cast")[:MAX_CLOSEST]]
+            if closest:
+                text = say("no_person_closest", lang, name=person, closest=", ".join(closest))
+            else:
+                known = ", ".join(p.title or "" for p in self.bot.engine.cast(lang).people)
+                text = say("no_person", lang, name=person, known=known)
+            await send_ephemeral(interaction, text)
             return
-        await self.show(interaction, chosen, f"/cast {getattr(chosen.title, lang)}")
+        await self.show(interaction, chosen, f"/cast {chosen.title}")
 
     @cast.autocomplete("person")
     async def person_choices(
@@ -155,15 +157,15 @@ class Browse(commands.Cog):
     @cooldown(*PUBLIC_COOLDOWN)
     async def about(self, interaction: discord.Interaction[LeMansBot]) -> None:
         lang = self.lang(interaction)
-        entries = self.bot.engine.knowledge.entries
+        entries = self.bot.engine.topic(lang)
         counts = say(
             "about_counts",
             lang,
             entries=len(entries),
-            episodes=len(self.bot.engine.knowledge.episodes()),
-            unknown=sum(e.status == "unknown" for e in entries),
+            episodes=len(self.bot.engine.episodes(lang)),
+            unknown=sum(e.kind == "unknown" for e in entries),
         )
-        cited = {source.id: source for entry in entries for source in entry.cited}.values()
+        cited = {source.id: source for entry in entries for source in entry.sources}.values()
         kinds = ", ".join(say(f"kind_{kind}", lang, count=count) for kind, count in citations.by_kind(cited).items())
         fields = [
             (say("about_knowledge", lang), counts),
@@ -180,11 +182,7 @@ class Browse(commands.Cog):
             for command in self.bot.tree.get_commands()
             if isinstance(command, app_commands.Command)
         )
-        examples = [
-            getattr(entry.questions, lang)[0]
-            for topic in EXAMPLE_TOPICS
-            for entry in self.bot.engine.knowledge.topic(topic)[:1]
-        ]
+        examples = self.bot.engine.examples(lang, EXAMPLE_TOPICS)
         fields = [(say("help_commands", lang), commands_text)]
         if examples:
             fields.append((say("help_examples", lang), bullet_list(examples, lang)))

@@ -85,12 +85,9 @@ class Insights(commands.Cog):
             await send_ephemeral(interaction, say("insights_unavailable", lang))
             return
         report = await asyncio.to_thread(build_report, tally, days)  # fuzzy grouping: off the event loop
-        embed = report_embed(report, lang, all_servers=all_servers, titles=self.titles(lang))
+        # titles show what a 👎 was about; ids a reload removed show bare
+        embed = report_embed(report, lang, all_servers=all_servers, titles=self.bot.engine.titles(lang))
         await interaction.followup.send(embed=embed, ephemeral=True)
-
-    def titles(self, lang: Lang) -> dict[str, str]:
-        """Entry titles by id, so admins see what a 👎 was about; ids a reload removed show bare."""
-        return {entry.id: getattr(entry.title, lang) for entry in self.bot.engine.knowledge.entries}
 
 
 def report_embed(report: Report, lang: Lang, *, all_servers: bool, titles: dict[str, str]) -> discord.Embed:

@@ -84,6 +84,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "no_episodes": {"de": "Ich kenne noch keine einzelnen Folgen.", "en": "I don't know any single episodes yet."},
     "episodes_title": {"de": "Die Folgen", "en": "The episodes"},
     "episodes_footer": {"de": "Mehr zu einer Folge: /folge <Nummer>", "en": "More on one episode: /episode <number>"},
+    "no_person_closest": {
+        "de": "„{name}“ kenne ich nicht. Meintest du: {closest}? Ohne Namen zeigt /besetzung alle.",
+        "en": "I don't know “{name}”. Did you mean: {closest}? /cast without a name lists everyone.",
+    },
     "no_person": {
         "de": "Zu „{name}“ weiß ich nichts. Ich kenne: {known}",
         "en": "I know nothing about “{name}”. I know: {known}",
