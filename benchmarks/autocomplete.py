@@ -1,10 +1,9 @@
-"""Autocomplete latency: /cast's person choices (`Engine.complete(…, topic="cast")`) and /episode's
-number choices (the cog's own `episode_choices`), on the real knowledge and synthetic bases.
+"""Autocomplete latency: /cast's person choices (`Engine.complete(…, topic="cast")`), on the real
+knowledge and synthetic bases. (/episode offers fixed choices: Discord lists them without asking.)
 
-Inputs are what a user types: prefixes of the base's cast titles and aliases, some with a typo, and
-episode numbers. Baselines, in the same run: for /cast, rapidfuzz `extract` (WRatio, default
-processor, 25 choices) over a prepared list of the same names; for /episode, filtering a prepared,
-sorted list of (number, title), i.e. the cost without the knowledge lookups.
+Inputs are what a user types: prefixes of the base's cast titles and aliases, some with a typo.
+Baseline, in the same run: rapidfuzz `extract` (WRatio, default processor, 25 choices) over a
+prepared list of the same names.
 
     .venv/bin/python -m benchmarks.autocomplete [--sizes real,1000,10000,100000]
 """
@@ -12,22 +11,15 @@ sorted list of (number, title), i.e. the cost without the knowledge lookups.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import random
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, cast
-from unittest.mock import MagicMock
 
 from rapidfuzz import fuzz, process, utils
 
 from benchmarks.common import KNOWLEDGE, machine, ms, percentile, ratio, table
 from benchmarks.synthetic import engine as synthetic_engine
 from bot.core.engine import Engine
-from bot.exts.browse import Browse
-from tests.helpers import MockBot, MockInteraction, make_settings
 
 TARGET_P99 = {"10000": 0.005}
 REPEAT = {"real": 20, "1000": 10, "10000": 5, "100000": 2}
@@ -59,17 +51,6 @@ def cpu_times(action: Callable[[str], object], inputs: Sequence[str], repeat: in
     return found
 
 
-async def episode_times(cog: Browse, bot: MagicMock, inputs: Sequence[str], repeat: int) -> list[float]:
-    interaction = MockInteraction(bot)
-    found = []
-    for _ in range(repeat):
-        for text in inputs:
-            started = time.thread_time()
-            await cast(Any, cog).episode_choices(interaction, text)  # discord.py's decorator types it unbound
-            found.append(time.thread_time() - started)
-    return found
-
-
 def row(name: str, kind: str, ours: list[float], theirs: list[float], size: int) -> list[object]:
     target = TARGET_P99.get(name) if kind == "/cast person" else None
     p50, p99, b50, b99 = (
@@ -92,7 +73,7 @@ def row(name: str, kind: str, ours: list[float], theirs: list[float], size: int)
     ]
 
 
-def measure(name: str, engine: Engine, scratch: Path) -> list[list[object]]:
+def measure(name: str, engine: Engine) -> list[list[object]]:
     repeat = REPEAT.get(name, 2)
     inputs = typed(engine)
     names = [name for e in engine.knowledge.topic("cast") for name in (e.title.de, e.title.en, *e.aliases)]
@@ -103,21 +84,7 @@ def measure(name: str, engine: Engine, scratch: Path) -> list[list[object]]:
 
     cast = cpu_times(lambda text: engine.complete(text, "en", topic="cast"), inputs, repeat)
     cast_baseline = cpu_times(naive, inputs, repeat)
-    bot = MockBot(engine, make_settings(scratch))
-    cog = Browse(bot)
-    numbers = ["", " ", *map(str, range(1, 13))]
-    prepared = sorted((n, f"{n}. {e.title.en}") for n, e in engine.knowledge.episodes().items())
-
-    def filtered(text: str) -> object:
-        return [title for number, title in prepared if str(number).startswith(text.strip())][:25]
-
-    episodes = asyncio.run(episode_times(cog, bot, numbers, repeat * 15))
-    episodes_baseline = cpu_times(filtered, numbers, repeat * 15)
-    size = len(engine.knowledge)
-    return [
-        row(name, "/cast person", cast, cast_baseline, size),
-        row(name, "/episode number", episodes, episodes_baseline, size),
-    ]
+    return [row(name, "/cast person", cast, cast_baseline, len(engine.knowledge))]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -126,12 +93,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"Machine: {machine()}")
     rows: list[list[object]] = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for name in args.sizes.split(","):
-            started = time.perf_counter()
-            engine = Engine.from_directory(KNOWLEDGE) if name == "real" else synthetic_engine(int(name))
-            print(f"built {name} in {time.perf_counter() - started:.1f} s", flush=True)
-            rows += measure(name, engine, Path(scratch) / "knowledge")
+    for name in args.sizes.split(","):
+        started = time.perf_counter()
+        engine = Engine.from_directory(KNOWLEDGE) if name == "real" else synthetic_engine(int(name))
+        print(f"built {name} in {time.perf_counter() - started:.1f} s", flush=True)
+        rows += measure(name, engine)
     headers = ["knowledge", "autocomplete", "n", "p50", "p99", "target p99", "baseline p50", "baseline p99"]
     print(table("Autocomplete latency (ms, CPU time per call)", [*headers, "ratio p50", "ratio p99"], rows))
 

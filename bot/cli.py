@@ -1,6 +1,7 @@
 """Command line: ask and chat offline, check the knowledge, report unanswered questions, run or sync the bot.
 
-Only `run` and `sync` import discord.py, so offline use starts fast and needs no token.
+Only `run`, `sync` and `show` import discord.py, so asking offline starts fast; none needs a token
+but `run` and `sync`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnowledgeError as exc:
         print(knowledge_failure(exc, directory), file=sys.stderr)
         return 2
+    if args.command == "show":
+        from bot.show import show  # discord.py: the reply is built by the bot's own code
+
+        return show(settings, engine, args.target, args.lang or settings.default_lang)
     if args.command == "ask":
         questions: Iterable[str] = [" ".join(args.question)] if args.question else sys.stdin
         return _ask(engine, questions, args.lang, as_json=args.json)
@@ -61,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="the question; without it, one question per line on stdin")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     commands.add_parser("chat", parents=[knowledge, language], help="interactive console")
+    show = commands.add_parser(
+        "show", parents=[knowledge, language], help="print a reply as Discord lays it out (an entry or /release …)"
+    )
+    show.add_argument("target", help="an entry id, or /release, /crew, /episodes, /cast, /about, /help")
     check = commands.add_parser("check", help="validate a knowledge directory")
     check.add_argument("directory", nargs="?", type=Path)
     report = commands.add_parser("report", help="the most asked unanswered questions and unhelpful answers")

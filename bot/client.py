@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from typing import Any
 
 import discord
@@ -19,6 +20,7 @@ from bot.insights.store import open_store
 from bot.reloads import LocalReloader, PostgresReloader, Reloader, process_name
 from bot.utils.checks import NotAdmin
 from bot.utils.locale import interaction_lang, say
+from bot.utils.replies import Replies
 from bot.utils.translator import LeMansTranslator
 from bot.utils.views import send_ephemeral
 from bot.watch import watch_knowledge
@@ -43,7 +45,8 @@ class LeMansTree(app_commands.CommandTree["LeMansBot"]):
         lang = interaction_lang(interaction, interaction.client.settings.default_lang)
         name = interaction.command.qualified_name if interaction.command else "?"
         if isinstance(error, app_commands.CommandOnCooldown):
-            text = say("cooldown", lang, seconds=math.ceil(error.retry_after))
+            when = f"<t:{int(time.time() + error.retry_after) + 1}:R>"  # Discord counts down in the reader's language
+            text = say("cooldown", lang, when=when)
         elif isinstance(error, NotAdmin):
             text = say("not_admin", lang)
         elif isinstance(error, app_commands.CheckFailure):
@@ -90,6 +93,7 @@ class LeMansBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.engine = engine
+        self.replies = Replies(engine, settings)
         self.insights = open_store(settings)
         self.reloader: Reloader = (
             PostgresReloader(engine, settings.database_url, process_name(settings.shard_ids))

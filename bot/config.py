@@ -32,6 +32,7 @@ VARIABLES = (
     "SHARD_COUNT",
     "SHARD_IDS",
     "METRICS_PORT",
+    "SPOILER_TAGS",
 )
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
@@ -141,6 +142,7 @@ class Settings:
     shard_count: int | None = None  # None: discord.py asks Discord for the recommended count
     shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count in this process
     metrics_port: int | None = None  # None: no Prometheus endpoint
+    spoiler_tags: bool = True  # race results in ||spoiler|| tags, for fans who have not watched yet
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -161,4 +163,5 @@ class Settings:
             shard_count=shard_count,
             shard_ids=shard_ids,
             metrics_port=_port("METRICS_PORT"),
+            spoiler_tags=_flag("SPOILER_TAGS", True),
         )

@@ -6,8 +6,10 @@ cog touching an attribute Discord does not have fails the test. The engine is al
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
 
@@ -18,6 +20,8 @@ from bot.client import LeMansBot
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.reloads import LocalReloader
+from bot.utils.preview import render
+from bot.utils.replies import Replies
 from tests.knowledge_factory import SOURCE_ID, write_sources
 
 BOT_ID = 900_000_000_000_000_001
@@ -27,6 +31,7 @@ ASKER_ID = 100_000_000_000_000_001
 OTHER_ID = 100_000_000_000_000_002
 
 REAL_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"  # the project's own, for tests of real content
+_message_ids = itertools.count(700_000_000_000_000_001)
 
 
 def _entry(entry_id: str, topic: str, title: tuple[str, str], answer: tuple[str, str], **extra: Any) -> dict[str, Any]:
@@ -163,6 +168,7 @@ def MockBot(engine: Engine, settings: Settings) -> MagicMock:
     bot.dispatch = MagicMock()
     bot.is_owner = AsyncMock(return_value=False)
     bot.user = MockUser(id=BOT_ID, bot=True)
+    bot.replies = Replies(engine, settings)
     return bot
 
 
@@ -196,18 +202,21 @@ def MockGuild(*, id: int = GUILD_ID, locale: discord.Locale = discord.Locale.ame
 
 
 class MockResponse:
-    """`Interaction.response`: records calls, and is done after the first one, as on Discord."""
+    """`Interaction.response`: records calls, and is done after the first one, as on Discord; a sent
+    message gets an id (`message_id`), as discord.py's InteractionCallbackResponse has."""
 
     def __init__(self) -> None:
         self._done = False
+        self.message_id = next(_message_ids)
         self.send_message = AsyncMock(side_effect=self._respond)
         self.edit_message = AsyncMock(side_effect=self._respond)
         self.defer = AsyncMock(side_effect=self._respond)
 
-    async def _respond(self, *args: Any, **kwargs: Any) -> None:
+    async def _respond(self, *args: Any, **kwargs: Any) -> SimpleNamespace:
         if self._done:
             raise AssertionError("the interaction was already responded to")
         self._done = True
+        return SimpleNamespace(message_id=self.message_id)
 
     def is_done(self) -> bool:
         return self._done
@@ -222,8 +231,11 @@ def MockInteraction(
     in_guild: bool = True,
     manage_guild: bool = False,
     roles: Iterable[int] = (),
+    message_id: int | None = None,
 ) -> MagicMock:
+    """An interaction; with `message_id`, a press on a component of that message."""
     interaction = MagicMock(spec=discord.Interaction)
+    interaction.message = MagicMock(spec=discord.Message, id=message_id) if message_id else None
     interaction.client = bot
     interaction.locale = locale
     interaction.guild_locale = guild_locale
@@ -258,9 +270,31 @@ def MockMessage(
     message.mention_everyone = mention_everyone
     message.channel = MagicMock(spec=discord.TextChannel, id=1)
     sent = MagicMock(spec=discord.Message)
+    sent.id = next(_message_ids)
     sent.edit = AsyncMock()
     message.reply = AsyncMock(return_value=sent)
     return message
+
+
+def seen(mock: AsyncMock) -> str:
+    """What a reader sees of the last message sent or edited through `mock`, drawn as `show` draws it."""
+    kwargs = mock.call_args.kwargs
+    message: dict[str, Any] = {"content": mock.call_args.args[0] if mock.call_args.args else None}
+    if kwargs.get("embed"):
+        message["embeds"] = [kwargs["embed"].to_dict()]
+    view = kwargs.get("view")
+    if isinstance(view, discord.ui.View):
+        message["components"] = view.to_components()
+    if kwargs.get("ephemeral"):
+        message["flags"] = 64
+    return render(message)
+
+
+def buttons_of(mock: AsyncMock) -> list[dict[str, Any]]:
+    """The buttons and menus of the last message sent or edited through `mock`, as Discord gets them."""
+    view = mock.call_args.kwargs.get("view")
+    rows = view.to_components() if isinstance(view, discord.ui.View) else []
+    return [item for row in rows for item in row["components"]]
 
 
 def embed_of(mock: AsyncMock) -> discord.Embed:
@@ -282,9 +316,9 @@ async def choices(cog: Any, autocomplete: str, interaction: Any, current: str) -
 
 
 async def press(view: discord.ui.View, custom_id: str, interaction: MagicMock) -> None:
-    """Press a button as discord.py does: the view's check first, then the button's callback."""
+    """Press a button as discord.py does: the view's check, the item's check, then its callback."""
     button = next(item for item in view.children if getattr(item, "custom_id", None) == custom_id)
-    if await view.interaction_check(interaction):
+    if await view.interaction_check(interaction) and await button.interaction_check(interaction):
         await button.callback(interaction)
 
 

@@ -60,6 +60,7 @@ def test_defaults_keep_no_user_ids_and_watch_nothing() -> None:
     assert settings.retention_days == 90
     assert settings.store_user_ids is False
     assert settings.watch_knowledge is False
+    assert settings.spoiler_tags is True  # first-time viewers are not told who won
 
 
 FLAGS = [("true", True), ("TRUE", True), ("1", True), ("yes", True), ("on", True)]
@@ -70,10 +71,12 @@ FLAGS += [("false", False), ("0", False), ("No", False), ("off", False), (" ", F
 def test_flags(monkeypatch: pytest.MonkeyPatch, raw: str, value: bool) -> None:
     monkeypatch.setenv("STORE_USER_IDS", raw)
     monkeypatch.setenv("WATCH_KNOWLEDGE", raw)
+    monkeypatch.setenv("SPOILER_TAGS", raw)
 
     settings = Settings.from_env()
 
     assert (settings.store_user_ids, settings.watch_knowledge) == (value, value)
+    assert settings.spoiler_tags is (value or not raw.strip())  # blank keeps the default, on
 
 
 def test_values_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

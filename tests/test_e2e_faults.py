@@ -21,9 +21,10 @@ import pytest_asyncio
 
 from bot.client import LeMansBot
 from bot.core.answers import MAX_QUESTION_LENGTH
-from bot.utils import views
+from bot.utils import replies
 from bot.utils.events import AnswerFeedback
 from bot.utils.locale import TEXTS
+from bot.utils.preview import render
 from tests.e2e import (
     NOBODY,
     LogRecorder,
@@ -191,7 +192,7 @@ async def test_a_button_pressed_on_an_expired_interaction_does_not_stop_the_bot(
 
     bot.add_listener(on_answer_feedback)
     asked = await fake.send_command("ask", {"question": "Wer führte Regie?"})
-    up, down = custom_ids((await fake.wait_for_callback(asked)).json["data"]["components"])[:2]
+    up, down = custom_ids((await fake.wait_for_callback(asked)).json["data"]["components"])[-2:]
     fake.interaction_deadline = 0.0
     late = await fake.send_component(up, message=asked.original_id)
     await fake.wait_until(lambda: len(fake.callbacks_for(late)) == 2)
@@ -205,25 +206,33 @@ async def test_a_button_pressed_on_an_expired_interaction_does_not_stop_the_bot(
     assert (await fake.wait_for_callback(pressed)).json["data"]["content"] == TEXTS["thanks"]["en"]
 
 
-async def test_buttons_are_disabled_when_they_expire_and_an_expired_token_is_no_error(
+async def test_expired_buttons_are_removed_and_an_expired_token_is_no_error(
     fake: FakeDiscord, bot: LeMansBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "FEEDBACK_TIMEOUT", 0.3)
+    monkeypatch.setattr(replies, "FEEDBACK_TIMEOUT", 0.3)
+    monkeypatch.setattr(replies, "SUGGESTION_TIMEOUT", 0.3)
     kept = await fake.send_command("ask", {"question": "Wer führte Regie?"})
+    unsure = await fake.send_command("ask", {"question": "mardenborough nissan webber"})
     expired = await fake.send_command("ask", {"question": "When was it released?"})
-    await fake.wait_for_callback(kept)
-    await fake.wait_for_callback(expired)
+    for sent in (kept, unsure, expired):
+        await fake.wait_for_callback(sent)
     fake.expire_interaction(expired)  # the 15 minutes are over: the message can no longer be edited
 
     def edit_of(sent: Any) -> Callable[[Any], bool]:
         return lambda c: c.method == "PATCH" and c.path.endswith(f"/{sent.token}/messages/@original")
 
-    disabled = await fake.wait_for(edit_of(kept))
+    removed = await fake.wait_for(edit_of(kept))
+    listed = await fake.wait_for(edit_of(unsure))
     refused = await fake.wait_for(edit_of(expired))
-    assert disabled.status == 200
-    buttons = [b for row in fake.messages[kept.original_id or ""]["components"] for b in row["components"]]
-    assert len(buttons) >= 2
-    assert all(b["disabled"] for b in buttons)
+    assert removed.status == listed.status == 200
+    answer = fake.messages[kept.original_id or ""]
+    buttons = [b for row in answer["components"] for b in row["components"]]
+    assert buttons  # the related questions stay, they keep working
+    assert not any(b.get("disabled") for b in buttons)  # nothing greyed out
+    assert not any(b.get("custom_id", "").startswith("lm:vote:") for b in buttons)  # 👍/👎 are gone
+    suggestions = fake.messages[unsure.original_id or ""]
+    assert suggestions["components"] == []
+    assert render(suggestions).splitlines()[1:] == ["┆ 1. Jann Mardenborough", "┆ 2. Nissan GT-R LM NISMO (2015)"]
     assert (refused.status, refused.response["code"]) == (401, 50027)
     assert (await ask(fake))["title"] == title_of("crew-director", "de")
 

@@ -125,7 +125,7 @@ async def test_broken_file_lists_problems_and_keeps_the_old_knowledge(bot: Magic
     assert description.startswith("The previous 14 entries keep answering.")
     assert "knowledge/test.yaml:" in description
     assert "entry 'platform-where': missing key 'sources'" in description
-    assert "knowledge/extra\\_file.yaml:2: YAML syntax error" in description  # markdown escaped
+    assert "• `knowledge/extra_file.yaml:2: YAML syntax error" in description  # as code: read exactly
     answer = bot.engine.ask("When did it come out?")
     assert answer.entry_id == "release-date"
     assert answer.text != "CHANGED"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -68,7 +69,8 @@ async def test_every_command_and_option_has_a_valid_german_name_and_description(
     assert german["ask"] == "frage"
     assert german["episode"] == "folge"
     assert german["cast"] == "besetzung"
-    assert german["release"] == "start"
+    assert german["release"] == "erscheinen"  # not "start", which read like starting the bot
+    assert next(p for p in payloads if p["name"] == "ask")["options"][0]["name_localizations"] == {"de": "text"}
     assert len(set(german.values())) == len(german)
     for payload in payloads:
         for item in (payload, *payload.get("options", [])):
@@ -109,9 +111,13 @@ def interaction_for(bot: LeMansBot, **options: Any) -> MagicMock:
 async def test_cooldown_says_when_to_retry(bot: LeMansBot) -> None:
     interaction = interaction_for(bot, locale=discord.Locale.german)
 
+    before = time.time()
     await bot.tree.on_error(interaction, app_commands.CommandOnCooldown(app_commands.Cooldown(5, 30), 11.2))
 
-    assert interaction.response.send_message.call_args.args[0] == "Nicht so schnell! Versuch es in 12 s noch einmal."
+    text = interaction.response.send_message.call_args.args[0]
+    found = re.fullmatch(r"Nicht so schnell! Versuch es <t:(\d+):R> noch einmal\.", text)  # Discord counts down
+    assert found is not None, text
+    assert before + 11.2 <= int(found[1]) <= time.time() + 12.2
     assert interaction.response.send_message.call_args.kwargs["ephemeral"] is True
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import discord
 import pytest
 
 from bot.core import citations
-from bot.core.answers import Answer, Suggestion
 from bot.core.engine import Engine
 from bot.core.schema import LANGS, Lang, Source
-from bot.utils.embeds import COLOUR, NEUTRAL, answer_embed, bullet_list, make_embed, shorten, sources_field
-from tests.helpers import REAL_KNOWLEDGE
+from bot.utils.embeds import COLOUR, NEUTRAL, bullet_list, make_embed, shorten, sources_field
+from bot.utils.prose import sentences
+from bot.utils.replies import Replies
+from tests.helpers import REAL_KNOWLEDGE, make_settings
 
 
 def assert_within_limits(embed: discord.Embed) -> None:
@@ -80,32 +83,27 @@ def test_oversized_parts_are_cut_to_discords_limits() -> None:
     assert len(embed.title or "") == 256
 
 
-def test_unsure_lists_its_suggestions() -> None:
-    answer = Answer(
-        "x",
-        "en",
-        "unsure",
-        "Did you mean one of these?",
-        suggestions=(Suggestion("a", "Alpha"), Suggestion("b", "Beta")),
-    )
-
-    embed = answer_embed(answer)
-
-    assert embed.title == "Did you mean …?"
-    assert (embed.description or "").endswith("1. Alpha\n2. Beta")
-    assert embed.colour == COLOUR
-
-
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_real_entry_fits_in_an_embed(lang: Lang) -> None:
+def test_every_real_entry_fits_and_says_its_first_sentence_first(lang: Lang, tmp_path: Path) -> None:
     engine = Engine.from_directory(REAL_KNOWLEDGE)  # an empty or invalid knowledge base fails here
+    replies = Replies(engine, make_settings(tmp_path, spoiler_tags=False))
     for entry in engine.knowledge.entries:
         answer = engine.answer_entry(entry.id, lang)
         assert answer is not None
-        embed = answer_embed(answer)
-        assert_within_limits(embed)
-        assert embed.title == getattr(entry.title, lang)
-        assert embed.description == getattr(entry.answer, lang)
+        text = getattr(entry.answer, lang)
         label = citations.label(len(citations.shown(entry.cited)), lang) if entry.cited else None
-        assert [field.name for field in embed.fields] == ([label] if label else [])
-        assert embed.colour == (COLOUR if entry.status == "known" else NEUTRAL)
+        for expanded in (False, True):
+            reply = replies.answer(answer, asker_id=1, hint_lang=lang, expanded=expanded)
+            embed = reply.embed
+            assert_within_limits(embed)
+            assert embed.title == getattr(entry.title, lang)
+            shown = (embed.description or "").replace("**", "")
+            assert shown.startswith(sentences(text)[0]), entry.id
+            assert shown.replace("\n\n", " ") == text or not expanded, entry.id
+            assert [field.name for field in embed.fields] == ([label] if label else [])
+            assert embed.colour == (COLOUR if entry.status == "known" else NEUTRAL)
+            rows = reply.view.to_components() if reply.view else []
+            buttons = [b for row in rows for b in row["components"]]
+            assert [b.get("custom_id", "")[:8] for b in buttons[-2:]] == ["lm:vote:", "lm:vote:"]
+            has_more = any(b.get("custom_id", "").startswith("lm:more:") for b in buttons)
+            assert has_more == (not expanded and shown.replace("\n\n", " ") != text), entry.id

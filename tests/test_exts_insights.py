@@ -94,7 +94,8 @@ async def test_unanswered_questions_and_votes_are_stored_without_user_ids(bot: L
     answered = await ask(bot, "When was the series released?")
     await ask(bot, "   ")  # refused: not a question
     view = answered.response.send_message.call_args.kwargs["view"]
-    await press(view, view.children[1].custom_id, MockInteraction(bot, user_id=OTHER_ID))
+    voter = MockInteraction(bot, user_id=OTHER_ID, message_id=answered.response.message_id)
+    await press(view, view.children[-1].custom_id, voter)  # 👎
     await asyncio.sleep(0.01)
     path = bot.settings.database_path
     await bot.close()
@@ -124,7 +125,7 @@ async def test_a_locked_database_delays_no_answer_and_loses_no_question(bot: LeM
     await bot.close()
 
     assert elapsed < 0.5
-    assert embed_of(interaction.response.send_message).title == "I don't know that (yet)"
+    assert (embed_of(interaction.response.send_message).description or "").startswith("I don't know that (yet)")
     assert [row[0] for row in stored(bot.settings.database_path)] == ["warm up: who is Nico Rosberg?", UNANSWERABLE]
 
 
@@ -135,7 +136,7 @@ async def test_an_unusable_database_still_answers_and_warns(tmp_path: Path, capl
         async with running_bot(tmp_path, database_path=tmp_path / "not-a-dir" / "insights.sqlite3") as bot:
             interaction = await ask(bot, UNANSWERABLE)
 
-    assert embed_of(interaction.response.send_message).title == "I don't know that (yet)"
+    assert (embed_of(interaction.response.send_message).description or "").startswith("I don't know that (yet)")
     assert "insights database" in caplog.text
     assert "the bot keeps answering" in caplog.text
 

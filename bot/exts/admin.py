@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import LeMansBot
-from bot.core.loader import KnowledgeError
+from bot.core.loader import KnowledgeError, Problem
 from bot.core.schema import Lang
 from bot.reloads import Outcome
 from bot.utils.checks import is_admin
@@ -76,9 +76,15 @@ def report_embed(outcome: Outcome, lang: Lang) -> discord.Embed:
 
 def problems_embed(error: KnowledgeError, live: int, lang: Lang) -> discord.Embed:
     """Every problem as `file:line: entry 'id': message`, as many as fit."""
-    lines = [discord.utils.escape_markdown(str(problem)) for problem in error.problems]
+    lines = [_problem_line(problem) for problem in error.problems]
     description = f"{say('reload_failed', lang, count=live)}\n{bullet_list(lines, lang, PROBLEMS_LIMIT)}"
     return make_embed(say("reload_failed_title", lang), description, neutral=True)
+
+
+def _problem_line(problem: Problem) -> str:
+    """The problem as code: file names and ids read exactly, nothing escaped (a backtick in the
+    echoed text becomes a look-alike so the code span holds)."""
+    return "`" + str(problem).replace("`", "ˋ") + "`"
 
 
 async def setup(bot: LeMansBot) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 import time
 
@@ -19,7 +18,7 @@ from bot.utils.checks import PUBLIC_COOLDOWN, Cooldowns, cooldown
 from bot.utils.embeds import make_embed
 from bot.utils.events import QUESTION_ANSWERED
 from bot.utils.locale import interaction_lang, message_lang, say
-from bot.utils.views import Reply, answer_reply
+from bot.utils.replies import DYNAMIC_ITEMS, Reply
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +32,13 @@ class Ask(commands.Cog):
         # and one "slow down" note per window; further messages in it get no reply at all.
         self.messages = Cooldowns(*PUBLIC_COOLDOWN)
         self.warned = Cooldowns(1, PUBLIC_COOLDOWN[1])
+
+    async def cog_load(self) -> None:
+        """The buttons under answers work from any message, also after a restart."""
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     def answer(self, question: str, fallback: Lang, guild_id: int | None, user_id: int) -> Answer:
         """Ask the engine, log the outcome and tell listeners (`question_answered`)."""
@@ -52,9 +58,9 @@ class Ask(commands.Cog):
         question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
     ) -> None:
         started = time.perf_counter()
-        fallback = interaction_lang(interaction, self.bot.settings.default_lang)
-        answer = self.answer(question, fallback, interaction.guild_id, interaction.user.id)
-        await answer_reply(self.bot, answer, asker_id=interaction.user.id).send(interaction)
+        client_lang = interaction_lang(interaction, self.bot.settings.default_lang)
+        answer = self.answer(question, client_lang, interaction.guild_id, interaction.user.id)
+        await self.bot.replies.answer(answer, asker_id=interaction.user.id, hint_lang=client_lang).send(interaction)
         metrics.count_answer(answer.kind, time.perf_counter() - started)
 
     @commands.Cog.listener()
@@ -74,17 +80,24 @@ class Ask(commands.Cog):
         if retry_after:
             if self.warned.hit(message.author.id):
                 return
-            reply = Reply(make_embed(None, say("cooldown", fallback, seconds=math.ceil(retry_after)), neutral=True))
+            when = f"<t:{int(time.time() + retry_after) + 1}:R>"  # Discord counts down in the reader's language
+            reply = Reply(make_embed(None, say("cooldown", fallback, when=when), neutral=True))
         elif not question:
-            reply = Reply(
-                make_embed(say("mention_help_title", fallback), say("mention_help", fallback, mention=me.mention))
+            mention = self.bot.replies.commands.mention
+            text = say(
+                "mention_help",
+                fallback,
+                mention=me.mention,
+                ask=mention("ask", fallback),
+                help=mention("help", fallback),
             )
+            reply = Reply(make_embed(say("mention_help_title", fallback), text, neutral=True))
         else:
             guild_id = message.guild.id if message.guild else None
             answer = self.answer(question, fallback, guild_id, message.author.id)
-            reply = answer_reply(self.bot, answer, asker_id=message.author.id)
+            reply = self.bot.replies.answer(answer, asker_id=message.author.id, hint_lang=fallback)
         try:
-            await reply.reply_to(message)
+            await reply.reply_to(message, self.bot.replies)
             if answer is not None:
                 metrics.count_answer(answer.kind, time.perf_counter() - started)
         except discord.Forbidden:

@@ -75,6 +75,14 @@ class NotAdmin(app_commands.CheckFailure):
 
 
 async def is_admin(interaction: discord.Interaction[LeMansBot]) -> bool:
+    """The check of admin commands: raises NotAdmin for everyone else."""
+    if await may_admin(interaction):
+        return True
+    user = interaction.user
+    raise NotAdmin(f"{user} ({user.id}) may not run /{interaction.command.name if interaction.command else '?'}")
+
+
+async def may_admin(interaction: discord.Interaction[LeMansBot]) -> bool:
     """Manage Server here, an ADMIN_ROLE_IDS role, an OWNER_IDS user or the application's owner."""
     user = interaction.user
     settings = interaction.client.settings
@@ -82,9 +90,7 @@ async def is_admin(interaction: discord.Interaction[LeMansBot]) -> bool:
         return True
     if isinstance(user, discord.Member) and any(role.id in settings.admin_role_ids for role in user.roles):
         return True
-    if user.id in settings.owner_ids or await _owns_application(interaction.client, user):
-        return True
-    raise NotAdmin(f"{user} ({user.id}) may not run /{interaction.command.name if interaction.command else '?'}")
+    return user.id in settings.owner_ids or await _owns_application(interaction.client, user)
 
 
 async def is_owner(interaction: discord.Interaction[LeMansBot]) -> bool:

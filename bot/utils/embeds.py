@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 import discord
 
 from bot.core import citations
-from bot.core.answers import Answer
 from bot.core.schema import Lang, Source
 from bot.utils.locale import say
 
@@ -103,17 +102,3 @@ def _fit(embed: discord.Embed) -> discord.Embed:
     while len(embed) > TOTAL_LIMIT and embed.fields:
         embed.remove_field(-1)
     return embed
-
-
-def answer_embed(answer: Answer) -> discord.Embed:
-    """An answer of any kind; suggestions are listed so they stay readable after the buttons expire."""
-    lang = answer.lang
-    if answer.kind in ("answer", "unknown"):
-        field = sources_field(answer.sources, lang)
-        return make_embed(answer.title, answer.text, neutral=answer.kind == "unknown", fields=[field] if field else [])
-    if answer.kind == "unsure":
-        choices = "\n".join(f"{number}. {s.title}" for number, s in enumerate(answer.suggestions, 1))
-        return make_embed(say("did_you_mean", lang), f"{answer.text}\n\n{choices}")
-    if answer.kind == "none":
-        return make_embed(say("dont_know", lang), f"{answer.text}\n\n{say('dont_know_hint', lang)}", neutral=True)
-    return make_embed(None, answer.text, neutral=True)

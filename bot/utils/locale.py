@@ -32,24 +32,28 @@ def message_lang(message: discord.Message, default: Lang) -> Lang:
 
 
 TEXTS: dict[str, dict[Lang, str]] = {
-    "did_you_mean": {"de": "Meintest du …?", "en": "Did you mean …?"},
-    "dont_know": {"de": "Das weiß ich (noch) nicht", "en": "I don't know that (yet)"},
-    "dont_know_hint": {
-        "de": "Mit /hilfe siehst du, wonach du mich fragen kannst.",
-        "en": "Try /help to see what you can ask me.",
+    "did_you_mean": {"de": "Meintest du eine dieser Fragen?", "en": "Did you mean one of these?"},
+    "dont_know_example": {
+        "de": "Frag zum Beispiel: „Wann kam die Serie raus?“ {help} zeigt alles, was ich kann.",
+        "en": "Try for example: “When was it released?” {help} shows everything I can do.",
     },
     "only_asker": {
-        "de": "Nur wer die Frage gestellt hat, kann hier wählen. Stell deine eigene Frage mit /frage.",
-        "en": "Only the person who asked can choose here. Ask your own question with /ask.",
+        "de": "Nur wer die Frage gestellt hat, kann hier wählen. Stell deine eigene Frage mit {ask}.",
+        "en": "Only the person who asked can choose here. Ask your own question with {ask}.",
     },
+    "more_button": {"de": "Mehr", "en": "More"},
     "entry_gone": {
         "de": "Diese Antwort gibt es nach einem Update nicht mehr. Frag bitte noch einmal.",
         "en": "That answer is gone after an update. Please ask again.",
     },
     "thanks": {"de": "Danke für dein Feedback!", "en": "Thanks for your feedback!"},
+    "thanks_again": {
+        "de": "Du hast diese Antwort schon mit {vote} bewertet. Danke!",
+        "en": "You already rated this answer {vote}. Thanks!",
+    },
     "cooldown": {
-        "de": "Nicht so schnell! Versuch es in {seconds} s noch einmal.",
-        "en": "Slow down! Try again in {seconds} s.",
+        "de": "Nicht so schnell! Versuch es {when} noch einmal.",
+        "en": "Slow down! Try again {when}.",
     },
     "not_admin": {
         "de": "Dafür brauchst du die Berechtigung „Server verwalten“ (oder eine Admin-Rolle des Bots).",
@@ -69,29 +73,39 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": (
             "Ich beantworte Fragen zur Doku-Serie „Le Mans: Racing Is Everything“. Schreib deine Frage "
             "gleich hinter die Erwähnung, zum Beispiel: {mention} wann kam die Serie raus?\n"
-            "Oder nutze /frage. Alle Befehle zeigt /hilfe."
+            "Oder nutze {ask}. Alle Befehle zeigt {help}."
         ),
         "en": (
             "I answer questions about the documentary series “Le Mans: Racing Is Everything”. Put your question "
             "right after the mention, for example: {mention} when was it released?\n"
-            "Or use /ask. /help lists every command."
+            "Or use {ask}. {help} lists every command."
         ),
     },
     "no_episode": {
-        "de": "Eine Folge {number} kenne ich nicht. Ich kenne die Folgen {known}.",
-        "en": "I don't know an episode {number}. I know episodes {known}.",
+        "de": "Die Serie hat {count} Folgen; zu Folge {number} weiß ich nichts.",
+        "en": "The series has {count} episodes; I know nothing about an episode {number}.",
     },
     "no_episodes": {"de": "Ich kenne noch keine einzelnen Folgen.", "en": "I don't know any single episodes yet."},
     "episodes_title": {"de": "Die Folgen", "en": "The episodes"},
-    "episodes_footer": {"de": "Mehr zu einer Folge: /folge <Nummer>", "en": "More on one episode: /episode <number>"},
     "no_person_closest": {
         "de": "„{name}“ kenne ich nicht. Meintest du: {closest}? Ohne Namen zeigt /besetzung alle.",
         "en": "I don't know “{name}”. Did you mean: {closest}? /cast without a name lists everyone.",
     },
+    "episode_label": {"de": "Folge {number}", "en": "Episode {number}"},
+    "episodes_unknown": {
+        "de": "Zu diesen Folgen nennt keine Quelle Titel oder Inhalt.",
+        "en": "No source gives these episodes' titles or content.",
+    },
+    "episodes_total": {"de": "Zusammen", "en": "In total"},
+    "episodes_footer": {"de": "Eine Folge öffnen: {episode}", "en": "Open one episode: {episode}"},
+    "open_episode": {"de": "Folge öffnen …", "en": "Open an episode…"},
     "no_person": {
         "de": "Zu „{name}“ weiß ich nichts. Ich kenne: {known}",
         "en": "I know nothing about “{name}”. I know: {known}",
     },
+    "open_person": {"de": "Person öffnen …", "en": "Open a person…"},
+    "open_more": {"de": "Mehr dazu …", "en": "More on…"},
+    "not_in_sources": {"de": "Keine Quelle nennt: {items}.", "en": "No source names: {items}."},
     "nothing_on_topic": {"de": "Dazu weiß ich noch nichts.", "en": "I don't know anything about that yet."},
     "cast": {"de": "Mitwirkende", "en": "Cast"},
     "crew": {"de": "Crew", "en": "Crew"},
@@ -111,12 +125,13 @@ TEXTS: dict[str, dict[Lang, str]] = {
             "the producers."
         ),
     },
-    "about_knowledge": {"de": "Wissen", "en": "Knowledge"},
-    "about_counts": {
-        "de": "{entries} Einträge, davon {episodes} Folgen und {unknown} offen (keine Quelle weiß es)",
-        "en": "{entries} entries, {episodes} of them episodes and {unknown} open (no source says)",
+    "about_knowledge": {"de": "Was ich weiß", "en": "What I know"},
+    "about_knows": {
+        "de": "Alle {episodes} Folgen, {people} Personen aus der Serie, die Macher, die Veröffentlichung und das "
+        "Rennen 2015.",
+        "en": "All {episodes} episodes, {people} people from the series, its makers, its release and the 2015 race.",
     },
-    "about_sources": {"de": "Quellen", "en": "Sources"},
+    "about_sources": {"de": "Woher", "en": "Where from"},
     "about_sources_note": {
         "de": (
             "Jede Antwort nennt bis zu drei Quellen mit Link; hat sie mehr, zeigt der Knopf „Quellen“ alle. "
@@ -135,18 +150,32 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "kind_reference": {"de": "{count} Nachschlageseiten", "en": "{count} reference pages"},
     "kind_blog": {"de": "{count} Blogs", "en": "{count} blogs"},
+    "about_privacy": {"de": "Datenschutz", "en": "Privacy"},
+    "about_privacy_note": {
+        "de": (
+            "Fragen, die ich nicht beantworten kann, und 👍/👎 speichere ich {who} {days} Tage lang, damit die "
+            "Admins die Antworten verbessern können ({unanswered}). Sonst speichere ich nichts."
+        ),
+        "en": (
+            "Questions I cannot answer, and 👍/👎 votes, are kept {who} for {days} days so that the admins can "
+            "improve the answers ({unanswered}). Nothing else is stored."
+        ),
+    },
+    "privacy_anonymous": {"de": "ohne deinen Namen", "en": "without your name"},
+    "privacy_with_id": {"de": "mit deiner Discord-ID", "en": "with your Discord user id"},
     "help_title": {"de": "Hilfe", "en": "Help"},
     "help": {
         "de": (
-            "Frag mich alles zur Doku-Serie „Le Mans: Racing Is Everything“: mit /frage, indem du mich "
+            "Frag mich alles zur Doku-Serie „Le Mans: Racing Is Everything“: mit {ask}, indem du mich "
             "erwähnst, oder per Direktnachricht. Ich antworte in der Sprache deiner Frage."
         ),
         "en": (
-            "Ask me anything about the documentary series “Le Mans: Racing Is Everything”: with /ask, by "
+            "Ask me anything about the documentary series “Le Mans: Racing Is Everything”: with {ask}, by "
             "mentioning me, or in a direct message. I answer in the language of your question."
         ),
     },
     "help_commands": {"de": "Befehle", "en": "Commands"},
+    "help_admin": {"de": "Für Admins", "en": "For admins"},
     "help_examples": {"de": "Beispielfragen", "en": "Example questions"},
     "reload_title": {"de": "Wissen neu geladen", "en": "Knowledge reloaded"},
     "reload_count": {"de": "{count} Einträge sind aktiv.", "en": "{count} entries are live."},

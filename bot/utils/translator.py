@@ -14,14 +14,14 @@ from bot.core.schema import Lang
 # Command and option names: lowercase, ^[-_\w]{1,32}$ (checked by the tests).
 GERMAN_NAMES: dict[str, str] = {
     "ask": "frage",
-    "question": "frage",
+    "question": "text",  # not "frage" again: "/frage frage:" read twice
     "episode": "folge",
     "number": "nummer",
     "episodes": "folgen",
     "cast": "besetzung",
     "person": "person",
     "crew": "crew",
-    "release": "start",
+    "release": "erscheinen",  # not "start": it read like starting the bot
     "about": "info",
     "help": "hilfe",
     "reload": "neuladen",
@@ -50,6 +50,9 @@ GERMAN_DESCRIPTIONS: dict[str, str] = {
     "How many days back to look (default 30)": "Wie viele Tage zurück (Standard 30)",
     "Every server and DM, not only this server (bot owners)": "Alle Server und DMs, nicht nur dieser (Bot-Besitzer)",
 }
+
+# Choice names: the episodes /episode offers.
+GERMAN_CHOICES: dict[str, str] = {f"Episode {n}": f"Folge {n}" for n in range(1, 7)}
 
 _NAMES = frozenset(
     {
@@ -91,4 +94,6 @@ class LeMansTranslator(app_commands.Translator):
             return GERMAN_NAMES.get(string.message)
         if context.location in _DESCRIPTIONS:
             return GERMAN_DESCRIPTIONS.get(string.message)
+        if context.location is app_commands.TranslationContextLocation.choice_name:
+            return GERMAN_CHOICES.get(string.message)
         return None

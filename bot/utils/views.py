@@ -1,41 +1,45 @@
-"""The buttons under answers, and how an answer is sent with them.
+"""The buttons and menus under replies. They keep no state: everything a press needs is in its custom_id.
 
-* "Did you mean…": up to three buttons, one per suggestion; only the asker may press them. A press
-  *edits the message in place* into the chosen answer, so the channel keeps one message per question.
-* 👍 / 👎 under every answer: anyone may press; each press dispatches ``answer_feedback``.
+* **More** (``lm:more:<lang>:<entry>``): anyone; shows the whole answer in place.
+* **Related questions** (``lm:rel:<lang>:<entry>``): anyone; that answer, privately to whoever pressed.
+* **👍 / 👎** (``lm:vote:<lang>:up|down:<entry>``): anyone; dispatches ``answer_feedback``.
+* **Did you mean…** (``lm:pick:<lang>:<asker id>:<entry>``): only the asker; turns the message into
+  that answer in place.
+* **Open…** menus (``lm:open:<lang>``): the chosen entry, privately (/cast people, /episodes, digests).
+* **Sources** (``lm:src:<lang>:<entry>``, in `bot.utils.sources`) and link buttons (where to watch, …).
 
-custom_ids are ``lemans:suggest:<nonce>:<entry id>`` and ``lemans:feedback:<nonce>:up|down``, with a
-random 16-hex-digit nonce per message, so two messages never share a custom_id. Buttons live in
-memory: on timeout they are disabled in place, and after a restart they no longer respond.
+discord.py dispatches presses to these registered dynamic items, so no View object is kept per
+message, a press works after a restart, and a reply's buttons are built once per entry and language.
+What expires (👍/👎 after 10 minutes, suggestions after 5) is removed from the message by
+`bot.utils.replies.SentReplies`, never left greyed out.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.core.answers import Answer, Suggestion
-from bot.utils.embeds import CONTENT_LIMIT, answer_embed, shorten
+from bot.core.schema import Lang
+from bot.utils.embeds import CONTENT_LIMIT, shorten
 from bot.utils.events import ANSWER_FEEDBACK, AnswerFeedback
 from bot.utils.locale import interaction_lang, say
-from bot.utils.sources import source_items
 
 if TYPE_CHECKING:
     from bot.client import LeMansBot
 
 log = logging.getLogger(__name__)
 
-SUGGESTION_TIMEOUT = 5 * 60.0
-FEEDBACK_TIMEOUT = 10 * 60.0  # interaction tokens, used to disable the buttons, live 15 minutes
-MAX_SUGGESTION_BUTTONS = 3
 LABEL_LIMIT = 80
+OPTIONS_LIMIT = 25  # a select menu's options
+ENTRY = r"(?P<entry>[a-z0-9][a-z0-9-]*)"
+LANG = r"(?P<lang>de|en)"
 
-EditMessage = Callable[..., Awaitable[object]]
+Button = discord.ui.Button[discord.ui.View]
+Select = discord.ui.Select[discord.ui.View]
 
 
 async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
@@ -51,166 +55,167 @@ async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> No
         log.debug("could not send an ephemeral note: %s", exc)
 
 
-class TimedView(discord.ui.View):
-    """Buttons that expire; on timeout they are disabled in place, so nobody presses a dead button."""
+def container(items: Iterable[discord.ui.Item[Any]]) -> discord.ui.View | None:
+    """The components payload for `items`, or None for none. The View is finished at once: discord.py
+    then keeps nothing for the message, and presses go to the registered dynamic items."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    if not view.children:
+        return None
+    view.stop()
+    return view
 
-    def __init__(self, bot: LeMansBot, *, timeout: float) -> None:
-        super().__init__(timeout=timeout)
-        self.bot = bot
-        self._edit: EditMessage | None = None
 
-    def attach(self, edit: EditMessage) -> None:
-        """Learn how to edit the sent message: `Message.edit` or `Interaction.edit_original_response`."""
-        self._edit = edit
+def bot_of(interaction: discord.Interaction[Any]) -> LeMansBot:
+    return cast("LeMansBot", interaction.client)
 
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        if self._edit is not None:
-            try:
-                await self._edit(view=self)
-            except discord.HTTPException as exc:  # message deleted or token expired: nothing to disable
-                log.debug("could not disable expired buttons: %s", exc)
 
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        custom_id = getattr(item, "custom_id", item)
+async def guarded(interaction: discord.Interaction[Any], custom_id: str, action: Any) -> None:
+    """Run a press; a failure ends in a private note, as for slash commands (discord.py would only log)."""
+    try:
+        await action
+    except Exception as error:
         if isinstance(error, discord.HTTPException):  # Discord's side (token expired, 5xx): no bug of ours
             log.warning("button %s failed: %s", custom_id, error)
         else:
             log.warning("button %s failed", custom_id, exc_info=error)
-        await send_ephemeral(interaction, say("error", interaction_lang(interaction, self.bot.settings.default_lang)))
+        lang = interaction_lang(interaction, bot_of(interaction).settings.default_lang)
+        await send_ephemeral(interaction, say("error", lang))
 
 
-class SuggestionView(TimedView):
-    """Buttons for "did you mean…"; pressing one turns the message into that entry's answer."""
+class MoreButton(discord.ui.DynamicItem[Button], template=rf"lm:more:{LANG}:{ENTRY}"):
+    def __init__(self, lang: Lang, entry_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(label=say("more_button", lang), custom_id=f"lm:more:{lang}:{entry_id}", row=0)
+        )
+        self.lang, self.entry_id = lang, entry_id
 
-    def __init__(self, bot: LeMansBot, answer: Answer, *, asker_id: int) -> None:
-        super().__init__(bot, timeout=SUGGESTION_TIMEOUT)
-        self.answer = answer
-        self.asker_id = asker_id
-        nonce = secrets.token_hex(8)
-        for suggestion in answer.suggestions[:MAX_SUGGESTION_BUTTONS]:
-            self.add_item(_SuggestionButton(suggestion, custom_id=f"lemans:suggest:{nonce}:{suggestion.entry_id}"))
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> MoreButton:
+        return cls(cast(Lang, match["lang"]), match["entry"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        replies = bot_of(interaction).replies
+        await guarded(interaction, self.custom_id, replies.expand(interaction, self.entry_id, self.lang))
+
+
+class RelatedButton(discord.ui.DynamicItem[Button], template=rf"lm:rel:{LANG}:{ENTRY}"):
+    def __init__(self, lang: Lang, entry_id: str, label: str = "?") -> None:
+        button: Button = discord.ui.Button(
+            label=shorten(label, LABEL_LIMIT), custom_id=f"lm:rel:{lang}:{entry_id}", row=0
+        )
+        super().__init__(button)
+        self.lang, self.entry_id = lang, entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RelatedButton:
+        return cls(cast(Lang, match["lang"]), match["entry"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        replies = bot_of(interaction).replies
+        await guarded(interaction, self.custom_id, replies.open_privately(interaction, self.entry_id, self.lang))
+
+
+class FeedbackButton(discord.ui.DynamicItem[Button], template=rf"lm:vote:{LANG}:(?P<vote>up|down):{ENTRY}"):
+    ROW = 2
+
+    def __init__(self, lang: Lang, entry_id: str, *, helpful: bool) -> None:
+        vote = "up" if helpful else "down"
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="👍" if helpful else "👎",
+                custom_id=f"lm:vote:{lang}:{vote}:{entry_id}",
+                row=self.ROW,
+            )
+        )
+        self.lang, self.entry_id, self.helpful = lang, entry_id, helpful
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> FeedbackButton:
+        return cls(cast(Lang, match["lang"]), match["entry"], helpful=match["vote"] == "up")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self.custom_id, self.vote(interaction))
+
+    async def vote(self, interaction: discord.Interaction[Any]) -> None:
+        """A user's repeated press of the same vote is acknowledged, not counted again."""
+        bot = bot_of(interaction)
+        lang = interaction_lang(interaction, bot.settings.default_lang)
+        message_id = interaction.message.id if interaction.message else 0
+        question, new = bot.replies.vote(message_id, interaction.user.id, self.helpful)
+        if new:
+            feedback = AnswerFeedback(
+                entry_id=self.entry_id,
+                helpful=self.helpful,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                lang=self.lang,
+                question=question,
+            )
+            bot.dispatch(ANSWER_FEEDBACK, feedback)
+            text = say("thanks", lang)
+        else:
+            text = say("thanks_again", lang, vote="👍" if self.helpful else "👎")
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class SuggestionButton(discord.ui.DynamicItem[Button], template=rf"lm:pick:{LANG}:(?P<asker>\d+):{ENTRY}"):
+    def __init__(self, lang: Lang, asker_id: int, entry_id: str, label: str = "?") -> None:
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.primary,
+                label=shorten(label, LABEL_LIMIT),
+                custom_id=f"lm:pick:{lang}:{asker_id}:{entry_id}",
+            )
+        )
+        self.lang, self.asker_id, self.entry_id = lang, asker_id, entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SuggestionButton:
+        return cls(cast(Lang, match["lang"]), int(match["asker"]), match["entry"])
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.user.id == self.asker_id:
             return True
-        lang = interaction_lang(interaction, self.bot.settings.default_lang)
-        await interaction.response.send_message(say("only_asker", lang), ephemeral=True)
+        bot = bot_of(interaction)
+        lang = interaction_lang(interaction, bot.settings.default_lang)
+        await interaction.response.send_message(
+            say("only_asker", lang, ask=bot.replies.commands.mention("ask", lang)), ephemeral=True
+        )
         return False
 
-    async def choose(self, interaction: discord.Interaction[Any], entry_id: str) -> None:
-        answer = self.bot.engine.answer_entry(entry_id, self.answer.lang, question=self.answer.question)
-        log.debug("suggestion %s chosen for %r", entry_id, self.answer.question)
-        if answer is None:  # a reload removed it since the question
-            lang = interaction_lang(interaction, self.bot.settings.default_lang)
-            await interaction.response.send_message(say("entry_gone", lang), ephemeral=True)
-            return
-        self.stop()
-        reply = answer_reply(self.bot, answer, asker_id=self.asker_id)
-        await interaction.response.edit_message(embed=reply.embed, view=reply.view)
-        if reply.view is not None:
-            reply.view.attach(interaction.edit_original_response)
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        replies = bot_of(interaction).replies
+        await guarded(interaction, self.custom_id, replies.choose(interaction, self.entry_id, self.lang))
 
 
-class _SuggestionButton(discord.ui.Button[SuggestionView]):
-    def __init__(self, suggestion: Suggestion, *, custom_id: str) -> None:
-        super().__init__(
-            style=discord.ButtonStyle.primary, label=shorten(suggestion.title, LABEL_LIMIT), custom_id=custom_id
-        )
-        self.entry_id = suggestion.entry_id
+class OpenSelect(discord.ui.DynamicItem[Select], template=rf"lm:open:{LANG}"):
+    """A menu of entries (people, episodes, the rest of a digest); the chosen one opens privately."""
+
+    def __init__(self, lang: Lang, options: Iterable[tuple[str, str]] = (), placeholder: str | None = None) -> None:
+        choices = [discord.SelectOption(label=shorten(label, 100), value=value) for value, label in options][
+            :OPTIONS_LIMIT
+        ] or [discord.SelectOption(label="?", value="?")]
+        super().__init__(discord.ui.Select(custom_id=f"lm:open:{lang}", placeholder=placeholder, options=choices))
+        self.lang = lang
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> OpenSelect:
+        return cls(cast(Lang, match["lang"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        assert self.view is not None  # a button is only pressed while it is on its view
-        await self.view.choose(interaction, self.entry_id)
-
-
-class FeedbackView(TimedView):
-    """👍 / 👎 under an answer. A user's repeated press of the same button is acknowledged, not re-sent."""
-
-    def __init__(self, bot: LeMansBot, answer: Answer, *, entry_id: str) -> None:
-        super().__init__(bot, timeout=FEEDBACK_TIMEOUT)
-        self.answer = answer
-        self.entry_id = entry_id
-        self._votes: dict[int, bool] = {}
-        nonce = secrets.token_hex(8)
-        self.add_item(_FeedbackButton(helpful=True, custom_id=f"lemans:feedback:{nonce}:up"))
-        self.add_item(_FeedbackButton(helpful=False, custom_id=f"lemans:feedback:{nonce}:down"))
-
-    async def vote(self, interaction: discord.Interaction[Any], helpful: bool) -> None:
-        user_id = interaction.user.id
-        if self._votes.get(user_id) != helpful:
-            self._votes[user_id] = helpful
-            feedback = AnswerFeedback(
-                entry_id=self.entry_id,
-                helpful=helpful,
-                guild_id=interaction.guild_id,
-                user_id=user_id,
-                lang=self.answer.lang,
-                question=self.answer.question,
-            )
-            self.bot.dispatch(ANSWER_FEEDBACK, feedback)
-        lang = interaction_lang(interaction, self.bot.settings.default_lang)
-        await interaction.response.send_message(say("thanks", lang), ephemeral=True)
-
-
-class _FeedbackButton(discord.ui.Button[FeedbackView]):
-    def __init__(self, *, helpful: bool, custom_id: str) -> None:
-        super().__init__(style=discord.ButtonStyle.secondary, emoji="👍" if helpful else "👎", custom_id=custom_id)
-        self.helpful = helpful
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        assert self.view is not None
-        await self.view.vote(interaction, self.helpful)
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """What to send for an answer: its embed, its buttons if any, and whether only the asker sees it."""
-
-    embed: discord.Embed
-    view: TimedView | None = None
-    ephemeral: bool = False
-
-    async def send(self, interaction: discord.Interaction[Any]) -> None:
-        """Answer a slash command; like every reply, it pings nobody."""
-        await interaction.response.send_message(
-            embed=self.embed,
-            view=self.view or discord.utils.MISSING,
-            ephemeral=self.ephemeral,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-        if self.view is not None:
-            self.view.attach(interaction.edit_original_response)
-
-    async def reply_to(self, message: discord.Message) -> None:
-        """Answer a message with a reply that pings nobody, whatever the question contained."""
-        sent = await message.reply(
-            embed=self.embed,
-            view=self.view or discord.utils.MISSING,
-            mention_author=False,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-        if self.view is not None:
-            self.view.attach(sent.edit)
-
-
-def answer_reply(bot: LeMansBot, answer: Answer, *, asker_id: int) -> Reply:
-    """The embed for any kind of answer, with 👍/👎 under facts and buttons under suggestions."""
-    embed = answer_embed(answer)
-    if answer.kind == "answer" and answer.entry_id is not None:
-        return Reply(embed, _with_sources(FeedbackView(bot, answer, entry_id=answer.entry_id), answer))
-    if answer.kind == "unsure" and answer.suggestions:
-        return Reply(embed, SuggestionView(bot, answer, asker_id=asker_id))
-    if answer.kind == "unknown" and source_items(answer):
-        return Reply(embed, _with_sources(TimedView(bot, timeout=FEEDBACK_TIMEOUT), answer))
-    return Reply(embed, ephemeral=answer.kind == "invalid")
-
-
-def _with_sources(view: TimedView, answer: Answer) -> TimedView:
-    for item in source_items(answer):
-        view.add_item(item)
-    return view
+        chosen = self.item.values[0] if self.item.values else ""
+        replies = bot_of(interaction).replies
+        await guarded(interaction, self.custom_id, replies.open_privately(interaction, chosen, self.lang))
