@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import time
@@ -16,14 +15,12 @@ from bot import metrics
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.exts import EXTENSIONS
-from bot.insights.store import open_store
 from bot.reloads import LocalReloader, PostgresReloader, Reloader, process_name
 from bot.utils.checks import NotAdmin
 from bot.utils.locale import interaction_lang, say
 from bot.utils.replies import Replies
 from bot.utils.translator import LeMansTranslator
 from bot.utils.views import send_ephemeral
-from bot.watch import watch_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +67,10 @@ class LeMansBot(commands.AutoShardedBot):
     runs; unset, Discord's recommended count (one shard for a bot in fewer than 2,500 servers).
 
     Construct it with settings and a loaded engine; `await bot.start(token)` runs it. Slash
-    commands are only published by `lemans-bot sync`, never on start. It owns the insights
-    database, the knowledge watcher and the reload channel to the other processes: all start in
-    `setup_hook` and end in `close`.
+    commands are only published by `lemans-bot sync`, never on start. The client is wiring: it
+    holds what several cogs share (the engine, and the reload channel to the other processes,
+    started in `setup_hook` and stopped in `close`); a feature's own resources (the insights
+    database, the knowledge watcher) start and stop with its cog.
     """
 
     tree: LeMansTree
@@ -94,33 +92,24 @@ class LeMansBot(commands.AutoShardedBot):
         self.settings = settings
         self.engine = engine
         self.replies = Replies(engine, settings)
-        self.insights = open_store(settings)
         self.reloader: Reloader = (
             PostgresReloader(engine, settings.database_url, process_name(settings.shard_ids))
             if settings.database_url
             else LocalReloader(engine)
         )
-        self._watcher: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(LeMansTranslator())
+        await self.reloader.start()  # before the cogs: the admin cog's watcher reloads through it
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.insights.start()
-        await self.reloader.start()
-        if self.settings.watch_knowledge:
-            self._watcher = asyncio.create_task(watch_knowledge(self.engine, self.reloader), name="watch-knowledge")
         log.info("loaded %d knowledge entries and %s", len(self.engine.knowledge), ", ".join(EXTENSIONS))
 
     async def close(self) -> None:
-        """Stop watching, close the gateway (no new questions), then write what is queued and close
-        the database. Safe to call more than once."""
-        if self._watcher is not None:
-            self._watcher.cancel()
-            await asyncio.wait({self._watcher})
-        await self.reloader.stop()
+        """Unload the cogs (no new questions; the watcher stops, the database writes what is queued
+        and closes), close the gateway, then stop listening for reloads. Safe to call more than once."""
         await super().close()
-        await asyncio.to_thread(self.insights.close)
+        await self.reloader.stop()
 
     async def on_ready(self) -> None:
         log.info(

@@ -291,17 +291,28 @@ async def test_watching_a_missing_directory_is_logged_not_raised(
     assert f"stopped watching {tmp_path / 'elsewhere'}" in caplog.text
 
 
-@pytest.mark.parametrize("watch", [True, False])
-async def test_the_bot_watches_only_when_asked_and_stops_on_close(directory: Path, engine: Engine, watch: bool) -> None:
-    bot = LeMansBot(make_settings(directory, watch_knowledge=watch), engine)
+def watchers() -> list[asyncio.Task[object]]:
+    return [task for task in asyncio.all_tasks() if task.get_name() == "watch-knowledge"]
+
+
+async def test_the_admin_cog_watches_when_asked_and_stops_when_unloaded(
+    directory: Path, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.watch")
+    bot = LeMansBot(make_settings(directory, watch_knowledge=True), engine)
     async with bot:
         await bot.setup_hook()
-        await asyncio.sleep(0.5)
-        new_text(directory)
-        await asyncio.sleep(1.0 if not watch else 0)
-        if watch:
-            await eventually(lambda: engine.ask(QUESTION).text == NEW)
-        else:
-            assert engine.ask(QUESTION).text == OLD
-    watchers = [t for t in asyncio.all_tasks() if t.get_name() == "watch-knowledge"]
-    assert watchers == []
+        (watcher,) = watchers()
+        await eventually(lambda: "knowledge files changed:" in caplog.text, repeat=lambda: new_text(directory))
+        assert engine.ask(QUESTION).text == NEW
+
+        await bot.unload_extension("bot.exts.admin")
+        assert watcher.cancelled()
+    assert watchers() == []
+
+
+async def test_without_watch_knowledge_nothing_watches(directory: Path, engine: Engine) -> None:
+    bot = LeMansBot(make_settings(directory, watch_knowledge=False), engine)
+    async with bot:
+        await bot.setup_hook()
+        assert watchers() == []

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
@@ -224,16 +225,18 @@ async def test_serve_closes_the_bot_on_sigterm_and_lets_go_of_the_signal(
     try:
         bot = LeMansBot(settings, Engine.from_directory(settings.knowledge_dir))
         serving = asyncio.create_task(runner.serve(bot, TOKEN))
-        await asyncio.wait_for(running.wait(), 5)
+        await running.wait()
+        insights: Any = bot.get_cog("Insights")
         os.kill(os.getpid(), signal.SIGTERM)
-        await asyncio.wait_for(serving, 5)
+        await serving
         assert fallback == []  # serve's handler got it
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # and is gone again
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert bot.is_closed()
+    assert bot.cogs == {}  # unloaded: the watcher stopped, the database closed
     with pytest.raises(InsightsUnavailable, match="closed"):
-        bot.insights.tally(1).result()
+        insights.store.tally(1).result()
 
 
 async def test_serve_returns_when_the_bot_is_closed_and_propagates_login_errors(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -15,6 +16,7 @@ from bot.reloads import Outcome
 from bot.utils.checks import is_admin
 from bot.utils.embeds import bullet_list, make_embed
 from bot.utils.locale import interaction_lang, say
+from bot.watch import watch_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,18 @@ class Admin(commands.Cog):
 
     def __init__(self, bot: LeMansBot) -> None:
         self.bot = bot
+        self.watcher: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        """With WATCH_KNOWLEDGE, reload whenever a knowledge file changes, as /reload would."""
+        if self.bot.settings.watch_knowledge:
+            watching = watch_knowledge(self.bot.engine, self.bot.reloader)
+            self.watcher = asyncio.create_task(watching, name="watch-knowledge")
+
+    async def cog_unload(self) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+            await asyncio.wait({self.watcher})
 
     @app_commands.command(name="reload", description="Reload the knowledge files (admins)")
     @app_commands.default_permissions(manage_guild=True)

@@ -19,7 +19,7 @@ from bot.client import LeMansBot
 from bot.core.answers import Answer
 from bot.core.schema import Lang
 from bot.insights.report import Report, build_report
-from bot.insights.store import InsightsUnavailable
+from bot.insights.store import InsightsUnavailable, open_store
 from bot.utils.checks import is_admin, is_owner
 from bot.utils.embeds import bullet_list, make_embed, shorten
 from bot.utils.events import AnswerFeedback
@@ -38,15 +38,23 @@ class Insights(commands.Cog):
 
     def __init__(self, bot: LeMansBot) -> None:
         self.bot = bot
+        self.store = open_store(bot.settings)
+
+    async def cog_load(self) -> None:
+        self.store.start()
+
+    async def cog_unload(self) -> None:
+        """Write what is queued and close the database; discord.py unloads every cog when the bot closes."""
+        await asyncio.to_thread(self.store.close)
 
     @commands.Cog.listener()
     async def on_question_answered(self, answer: Answer, guild_id: int | None, user_id: int) -> None:
         """Only enqueues: nothing here waits for the disk. The store keeps the unanswered kinds."""
-        self.bot.insights.record_question(answer, guild_id, user_id)
+        self.store.record_question(answer, guild_id, user_id)
 
     @commands.Cog.listener()
     async def on_answer_feedback(self, feedback: AnswerFeedback) -> None:
-        self.bot.insights.record_feedback(
+        self.store.record_feedback(
             feedback.entry_id,
             feedback.helpful,
             guild_id=feedback.guild_id,
@@ -77,7 +85,7 @@ class Insights(commands.Cog):
             await send_ephemeral(interaction, say("owners_only", lang))
             return
         all_servers = everywhere or in_dm
-        query = asyncio.wrap_future(self.bot.insights.tally(days, None if all_servers else interaction.guild_id))
+        query = asyncio.wrap_future(self.store.tally(days, None if all_servers else interaction.guild_id))
         try:
             tally = await asyncio.wait_for(query, REPORT_TIMEOUT)
         except (InsightsUnavailable, TimeoutError) as exc:
