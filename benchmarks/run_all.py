@@ -28,6 +28,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         ("Memory", "memory", []),
         ("Start-up", "startup", []),
         ("Interactions", "interactions", []),
+        ("Shards: one process against two", "shards", ["--rounds", "1" if args.quick else "3"]),
+        ("Store writes", "store_writes", ["--rows", "300" if args.quick else "1000"]),
     ]
     for title, module, arguments in runs:  # a process each: no benchmark measures another's heap
         print(f"\n## {title}\n", flush=True)
