@@ -16,9 +16,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_PATH=/app/data/insights.sqlite3
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md .ci/constraints.txt ./
 COPY bot ./bot
-RUN pip install . && rm -rf build
+# The versions CI tested (.ci/constraints.txt), not whatever is newest on the day of the build
+RUN pip install -c constraints.txt . && rm -rf build constraints.txt
 COPY knowledge ./knowledge
 
 # An unprivileged user; it may write only the SQLite folder (unused with DATABASE_URL).
