@@ -28,22 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.common import KNOWLEDGE, PYTHON, ROOT, machine, questions, table
+from tests.e2e import LAUNCHER
 from tests.fakediscord import FakeDiscord, FakeGuild, FakeUser, SentInteraction, snowflake
 from tests.postgres import Cluster
 
 TOKEN = "benchmark-bot-token.abc.xyz"
 IN_FLIGHT = 150  # enough to keep the bots busy: throughput, not latency
 START_TIMEOUT = 120.0
-LAUNCHER = """
-import os, sys
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
-Route.BASE = os.environ["FAKE_API_BASE"]
-DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["FAKE_GATEWAY"])
-from bot.cli import main
-sys.exit(main(["run"]))
-"""
 
 
 @contextlib.asynccontextmanager

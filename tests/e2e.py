@@ -27,6 +27,18 @@ TOKEN = "e2e-bot-token.abc.xyz"
 KNOWLEDGE_DIR = REAL_KNOWLEDGE
 NOBODY = {"parse": [], "replied_user": False}  # allowed_mentions of a reply that pings nobody, its author neither
 WATCHED_LOGGERS = ("bot", "discord", "asyncio")  # the bot's, discord.py's, and unretrieved task exceptions
+# `python -c LAUNCHER`: `lemans-bot run` in its own process, discord.py pointed at the fake Discord
+# whose URLs are in FAKE_API_BASE and FAKE_GATEWAY
+LAUNCHER = """
+import os, sys
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+Route.BASE = os.environ["FAKE_API_BASE"]
+DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["FAKE_GATEWAY"])
+from bot.cli import main
+sys.exit(main(["run"]))
+"""
 
 
 @functools.cache

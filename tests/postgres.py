@@ -42,7 +42,8 @@ def server_binaries() -> Path:
     return versions[-1].parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -66,7 +67,7 @@ class Cluster:
         if user is not None:
             owner = pwd.getpwnam(user)
             os.chown(directory, owner.pw_uid, owner.pw_gid)
-        cluster = cls(directory, _free_port(), binaries, user)
+        cluster = cls(directory, free_port(), binaries, user)
         try:
             cluster._run("initdb", "-D", str(directory / "data"), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8")
             cluster._start(durable)

@@ -39,6 +39,7 @@ from bot.utils.prose import sentences
 from bot.utils.translator import GERMAN_DESCRIPTIONS, GERMAN_NAMES
 from tests.e2e import (
     KNOWLEDGE_DIR,
+    LAUNCHER,
     NOBODY,
     TOKEN,
     custom_ids,
@@ -536,18 +537,6 @@ async def test_a_burst_of_200_asks_gets_one_answer_each_within_the_deadline(fake
 
 
 # ---------------------------------------------------------------------------------------- process
-
-
-LAUNCHER = """
-import os, sys
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
-Route.BASE = os.environ["FAKE_API_BASE"]
-DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["FAKE_GATEWAY"])
-from bot.cli import main
-sys.exit(main(["run"]))
-"""
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")

@@ -12,7 +12,6 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import sys
 import urllib.request
 from collections.abc import AsyncIterator, Callable
@@ -24,30 +23,14 @@ import psycopg
 import pytest
 import yaml
 
-from tests.e2e import KNOWLEDGE_DIR, TOKEN, only_embed, real_engine
+from tests.e2e import KNOWLEDGE_DIR, LAUNCHER, TOKEN, only_embed, real_engine
 from tests.fakediscord import FakeDiscord, FakeGuild, SentInteraction
+from tests.postgres import free_port
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
-LAUNCHER = """
-import os, sys
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
-Route.BASE = os.environ["FAKE_API_BASE"]
-DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["FAKE_GATEWAY"])
-from bot.cli import main
-sys.exit(main(["run"]))
-"""
 START_TIMEOUT = 60.0  # seconds for a process to start on a busy machine: imports, knowledge, gateway
 UNKNOWABLE = {0: "What does the catering truck serve at midnight?", 1: "Which hotel did the mechanics sleep in?"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class BotProcess:
