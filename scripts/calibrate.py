@@ -1,0 +1,104 @@
+"""Fit the answer decision's confidence model (bot/core/decide.py) on blind questions.
+
+For each question of the tune half (tests/data/blind/tune.yaml, written by people who never saw
+the knowledge or the engine) it takes the engine's fused candidates and their features and labels
+the top candidate: right when its answer contains what the question expects (the rule of
+../shared/eval/score.py), and for an off-topic question right only when the top entry is an honest
+"no source says" one. A logistic regression (L2, plain numpy) maps the features to the chance of
+being right; then it prints the coefficients and, for a range of thresholds, what the tune half
+would score, so the thresholds in decide.py are chosen for few wrong answers.
+
+    python scripts/calibrate.py [tests/data/blind/tune.yaml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from bot.core import decide
+from bot.core.loader import load_directory
+from bot.core.query import Query
+from bot.core.schema import Entry
+from bot.core.text import fold
+
+_L2 = 0.3
+
+
+def contains(answer: str, expected: str) -> bool:
+    """score.py's rule: at the start of a word, a number standing alone, case and accents folded."""
+    want = fold(expected)
+    left = r"(?<!\w)" if want[:1].isalnum() else ""
+    right = r"(?!\d)" if want[-1:].isdigit() else ""
+    return re.search(left + re.escape(want) + right, fold(answer)) is not None
+
+
+def right(item: dict[str, Any], entry: Entry) -> bool:
+    if item.get("expect") == "abstain":
+        return entry.status == "unknown"
+    if entry.status != "known":
+        return False
+    text = getattr(entry.answer, item["lang"])
+    if "expect_all" in item:
+        return all(contains(text, s) for s in item["expect_all"])
+    return any(contains(text, s) for s in item["expect_any"])
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Logistic regression by Newton's method with an L2 penalty (not on the intercept)."""
+    w = np.zeros(x.shape[1])
+    penalty = np.eye(x.shape[1]) * _L2
+    penalty[0, 0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + penalty @ w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty
+        w -= np.linalg.solve(hessian, gradient)
+    return w
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("questions", nargs="?", type=Path, default=Path("tests/data/blind/tune.yaml"))
+    parser.add_argument("--knowledge", type=Path, default=Path("knowledge"))
+    args = parser.parse_args()
+    knowledge = load_directory(args.knowledge)
+    items = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
+
+    rows, labels, rankings = [], [], []
+    for item in items:
+        query = Query.parse(item["q"])
+        found = decide.candidates(query, knowledge.entries, knowledge.lexical, knowledge.semantic)
+        rankings.append((item, found))
+        if found.ranked:
+            rows.append(decide.features(found))
+            labels.append(float(right(item, found.ranked[0].entry)))
+    x, y = np.array(rows), np.array(labels)
+    w = fit(x, y)
+    print("COEFFICIENTS = (" + ", ".join(f"{v:.3f}" for v in w) + ")")
+    print(f"{len(items)} questions, {len(rows)} with candidates, top candidate right for {y.mean():.1%}")
+    decide.COEFFICIENTS = tuple(float(v) for v in w)
+    inscope = sum(1 for i in items if i.get("expect") != "abstain")
+    offtopic = len(items) - inscope
+    print(f"{'answer at':>10}{'correct':>9}{'wrong':>8}{'declined':>10}")
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        correct = wrong = declined = 0
+        for item, found in rankings:
+            chance = decide.confidence(decide.features(found)) if found.ranked else 0.0
+            answers = chance >= threshold and decide.answerable(found.ranked[0], found)
+            good = answers and right(item, found.ranked[0].entry)
+            if item.get("expect") == "abstain":
+                declined += not answers or good
+            elif answers:
+                correct += good
+                wrong += not good
+        print(f"{threshold:>10.2f}{correct / inscope:>9.1%}{wrong / inscope:>8.1%}{declined / offtopic:>10.1%}")
+
+
+if __name__ == "__main__":
+    main()
