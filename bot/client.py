@@ -99,6 +99,7 @@ class LeMansBot(commands.AutoShardedBot):
         )
 
     async def setup_hook(self) -> None:
+        await asyncio.to_thread(self.engine.prepare)  # so the first question does not build the index
         await self.tree.set_translator(LeMansTranslator())
         await self.reloader.start()  # before the cogs: the admin cog's watcher reloads through it
         for extension in EXTENSIONS:

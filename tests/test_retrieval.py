@@ -1,4 +1,4 @@
-"""The matcher's mechanisms on small synthetic knowledge: typos, unknown words, episodes, margins."""
+"""Retrieval and the decision on small synthetic knowledge: typos, unknown words, episodes, margins."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.matcher import Index
+from bot.core.decide import Match
+from bot.core.knowledge import Knowledge
+from bot.core.query import Query
 from bot.core.schema import Entry
 from tests.knowledge_factory import entry
 
@@ -16,14 +18,15 @@ def make(entry_id: str, de: list[str], en: list[str], **extra: Any) -> Entry:
 
 
 @pytest.fixture(scope="module")
-def index() -> Index:
-    return Index(
-        [
+def index() -> Knowledge:
+    return Knowledge(
+        (
             make(
                 "webber",
                 ["Wer ist Mark Webber?"],
                 ["Who is Mark Webber?", "When did Webber first race at Le Mans?"],
                 aliases=["Mark Webber"],
+                topic="cast",
                 answer={"de": "Australier, fuhr 1998 erstmals in Le Mans.", "en": "Australian, first raced in 1998."},
             ),
             make(
@@ -31,6 +34,7 @@ def index() -> Index:
                 ["Wer ist Jann Mardenborough?", "Wie alt war Mardenborough beim E-Sport-Sieg?"],
                 ["Who is Jann Mardenborough?", "How old was Mardenborough when he won?"],
                 aliases=["Jann Mardenborough"],
+                topic="cast",
             ),
             make("winner-2015", ["Wer hat 2015 gewonnen?"], ["Who won the race in 2015?"]),
             make("release", ["Wann kam die Serie raus?"], ["When was it released?"]),
@@ -44,8 +48,12 @@ def index() -> Index:
                 status="unknown",
             ),
             make("platform", ["Wo kann ich sie schauen?"], ["Where can I watch it?"], keywords={"en": ["netflix"]}),
-        ]
+        )
     )
+
+
+def decide(knowledge: Knowledge, question: str) -> Match:
+    return knowledge.match(Query.parse(question))
 
 
 @pytest.mark.parametrize(
@@ -60,8 +68,8 @@ def index() -> Index:
         ("Worum geht es in Folge 1?", "episode-1"),
     ],
 )
-def test_answers_despite_typos_and_rewording(index: Index, question: str, expected: str) -> None:
-    match = index.decide(question)
+def test_answers_despite_typos_and_rewording(index: Knowledge, question: str, expected: str) -> None:
+    match = decide(index, question)
     assert match.kind == "answer"
     assert match.best is not None
     assert match.best.entry.id == expected
@@ -77,23 +85,24 @@ def test_answers_despite_typos_and_rewording(index: Index, question: str, expect
         "asdf qwertz",
     ],
 )
-def test_unknown_parts_of_a_question_prevent_an_answer(index: Index, question: str) -> None:
-    assert index.decide(question).kind != "answer"
+def test_unknown_parts_of_a_question_prevent_an_answer(index: Knowledge, question: str) -> None:
+    assert decide(index, question).kind != "answer"
 
 
-def test_an_episode_number_excludes_other_episodes(index: Index) -> None:
-    ids = [scored.entry.id for scored in index.rank("what is episode 3 about")]
+def test_an_episode_number_excludes_other_episodes(index: Knowledge) -> None:
+    found = index.lexical.search(Query.parse("what is episode 3 about"))
+    ids = [index.entries[hit.position].id for hit in found.hits]
     assert "episode-3" in ids
     assert "episode-1" not in ids
 
 
-def test_ambiguous_question_gives_suggestions_not_an_answer(index: Index) -> None:
-    match = index.decide("mardenborough webber")
+def test_ambiguous_question_gives_suggestions_not_an_answer(index: Knowledge) -> None:
+    match = decide(index, "mardenborough webber")
     assert match.kind == "unsure"
     assert {s.entry.id for s in match.suggestions} >= {"webber", "mardenborough"}
     assert len(match.suggestions) <= 3
 
 
-def test_nothing_in_common_means_no_suggestions(index: Index) -> None:
-    match = index.decide("zzzz yyyy")
+def test_nothing_in_common_means_no_suggestions(index: Knowledge) -> None:
+    match = decide(index, "zzzz yyyy")
     assert (match.kind, match.suggestions) == ("none", ())

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from bot.core.matcher import Match
+from bot.core.decide import Match
 from bot.core.schema import Entry, Lang, Source
-from bot.core.text import clean
 
 MAX_QUESTION_LENGTH = 500
 
@@ -74,8 +73,10 @@ class Answer:
 
     def plain_text(self) -> str:
         """The reply as one plain text, suggestions listed, as the CLI prints it."""
-        lines = [self.text, *(f"  - {s.title}" for s in self.suggestions)]
-        return "\n".join(lines)
+        if self.answered and self.suggestions:
+            also = "Oder meintest du" if self.lang == "de" else "Or did you mean"
+            return f"{self.text}\n({also}: {' · '.join(s.title for s in self.suggestions)}?)"
+        return "\n".join([self.text, *(f"  - {s.title}" for s in self.suggestions)])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,22 +108,25 @@ def entry_answer(question: str, entry: Entry, lang: Lang, score: float = 100.0) 
 
 
 def compose(question: str, match: Match, lang: Lang) -> Answer:
+    """The reply for a decision; `score` is the decision's confidence in percent."""
+    score = 100 * match.confidence
+    suggestions = tuple(Suggestion(s.entry.id, getattr(s.entry.title, lang)) for s in match.suggestions)
     if match.kind == "answer" and match.best is not None:
-        return entry_answer(question, match.best.entry, lang, match.best.score)
-    score = match.best.score if match.best is not None else 0.0
+        answer = entry_answer(question, match.best.entry, lang, score)
+        return replace(answer, suggestions=suggestions)
     if match.kind == "unsure":
-        suggestions = tuple(Suggestion(s.entry.id, getattr(s.entry.title, lang)) for s in match.suggestions)
         return Answer(question, lang, "unsure", MESSAGES["unsure"][lang], score=score, suggestions=suggestions)
     return Answer(question, lang, "none", MESSAGES["none"][lang], score=score)
 
 
-def refusal(question: str, lang: Lang) -> Answer | None:
+def refusal(question: str, cleaned: str, lang: Lang) -> Answer | None:
     """A polite answer for input that is not a question we should match at all: nothing, too
-    much, or not a single word (only emoji, punctuation, mentions or links)."""
+    much, or not a single word (only emoji, punctuation, mentions or links); `cleaned` is the
+    question as `clean` leaves it."""
     if not question.strip():
         return Answer(question, lang, "invalid", MESSAGES["empty"][lang])
     if len(question) > MAX_QUESTION_LENGTH:
         return Answer(question, lang, "invalid", MESSAGES["too_long"][lang])
-    if not clean(question):
+    if not cleaned:
         return Answer(question, lang, "invalid", MESSAGES["empty"][lang])
     return None

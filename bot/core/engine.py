@@ -10,8 +10,10 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.core.answers import MAX_QUESTION_LENGTH, Answer, Suggestion, compose, entry_answer, refusal
+from bot.core.followup import Conversations, leans_on_previous
 from bot.core.knowledge import Knowledge
 from bot.core.loader import load_directory
+from bot.core.query import Query
 from bot.core.schema import Entry, Lang, Topic
 from bot.core.text import clean, detect_language
 
@@ -45,6 +47,7 @@ class Engine:
         self.directory = directory
         self.default_lang: Lang = default_lang
         self._reload_lock = threading.Lock()
+        self.conversations = Conversations()
 
     @classmethod
     def from_directory(cls, directory: Path, default_lang: Lang = "en") -> Engine:
@@ -57,16 +60,33 @@ class Engine:
 
     def language(self, text: str, lang: Lang | None = None, fallback: Lang | None = None) -> Lang:
         """`lang` if forced, else the text's language, else `fallback`, else the default."""
-        return lang or detect_language(text, fallback or self.default_lang, self._knowledge.index.lexicon)
+        return lang or detect_language(text, fallback or self.default_lang, self._knowledge.lexicon)
 
-    def ask(self, question: str, lang: Lang | None = None, fallback: Lang | None = None) -> Answer:
-        # Only as much text as could be answered tells the language; longer input is refused anyway.
-        language = self.language(question[:MAX_QUESTION_LENGTH], lang, fallback)
-        refused = refusal(question, language)
+    def ask(
+        self, question: str, lang: Lang | None = None, fallback: Lang | None = None, conversation: str | None = None
+    ) -> Answer:
+        """Answer one question. With a `conversation` (e.g. a user in a channel), a question that
+        leans on the one before ("and who produced it?") is read together with it."""
+        # Only as much text as could be answered is read; longer input is refused anyway.
+        query = Query.parse(question[:MAX_QUESTION_LENGTH])
+        knowledge = self._knowledge  # one snapshot for the whole answer, even if a reload swaps meanwhile
+        language = lang or detect_language(
+            query.text, fallback or self.default_lang, knowledge.lexicon, query.cleaned, query.terms
+        )
+        refused = refusal(question, query.cleaned, language)
         if refused is not None:
             return refused
-        knowledge = self._knowledge  # one snapshot for the whole answer, even if a reload swaps meanwhile
-        return compose(question, knowledge.index.decide(question), language)
+        match = knowledge.match(query)
+        previous = self.conversations.previous(conversation) if conversation else None
+        if previous is not None and leans_on_previous(query):
+            together = query.with_context(previous)
+            joined = knowledge.match(together)
+            # read together unless that answers nothing and the question alone clearly does
+            if joined.kind == "answer" or not (match.kind == "answer" and not match.suggestions):
+                match, query = joined, together
+        if conversation:
+            self.conversations.remember(conversation, query)
+        return compose(question, match, language)
 
     def answer_entry(self, entry_id: str, lang: Lang, question: str = "") -> Answer | None:
         """The answer of one entry, e.g. a pressed suggestion, or None if a reload removed it."""
@@ -132,10 +152,17 @@ class Engine:
             entry = names.owners[best[2]] if best else None
         return _shown(entry, lang) if entry else None
 
+    def prepare(self) -> None:
+        """Build what the first question would otherwise wait for: the semantic index and its word
+        table. A long-running bot calls this once at start; a one-shot CLI does not need to."""
+        _ = self._knowledge.semantic
+
     def reload(self) -> ReloadReport:
-        """Re-read the directory and swap it in; on any problem raise KnowledgeError and keep the old."""
+        """Re-read the directory and swap it in, fully built; on any problem raise KnowledgeError and
+        keep the old."""
         with self._reload_lock:
             fresh = load_directory(self.directory)
+            _ = fresh.semantic
             old = self._knowledge
             self._knowledge = fresh
         return ReloadReport(

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.core.matcher import Index
-from bot.core.schema import Entry, Source, Topic
+from bot.core.decide import Match, candidates, decide
+from bot.core.lexical import LexicalIndex
+from bot.core.query import Query
+from bot.core.schema import Entry, Lang, Source, Topic
+from bot.core.semantic import SemanticIndex
 from bot.core.text import clean
 
 
@@ -14,7 +17,7 @@ class Knowledge:
     """A validated, indexed set of entries. Never mutated after construction (the lookups it caches
     are derived from the entries alone)."""
 
-    __slots__ = ("_by_topic", "_episodes", "_names", "by_id", "entries", "index", "sources", "warnings")
+    __slots__ = ("_by_topic", "_episodes", "_names", "_semantic", "by_id", "entries", "lexical", "sources", "warnings")
 
     def __init__(
         self, entries: tuple[Entry, ...], *, sources: tuple[Source, ...] = (), warnings: tuple[str, ...] = ()
@@ -23,7 +26,8 @@ class Knowledge:
         self.sources = sources  # the whole registry, cited or not
         self.warnings = warnings  # odd but harmless findings of the loader, e.g. a source nobody cites
         self.by_id: Mapping[str, Entry] = MappingProxyType({entry.id: entry for entry in entries})
-        self.index = Index(entries)
+        self.lexical = LexicalIndex(entries)
+        self._semantic: SemanticIndex | None = None
         by_topic: dict[Topic, list[Entry]] = {}
         for entry in entries:
             by_topic.setdefault(entry.topic, []).append(entry)
@@ -33,6 +37,23 @@ class Knowledge:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @property
+    def lexicon(self) -> Mapping[str, Lang]:
+        """Terms the knowledge uses in one language only: evidence of a question's language."""
+        return self.lexical.lexicon
+
+    @property
+    def semantic(self) -> SemanticIndex:
+        """Built on first use, so loading knowledge (and `check`) never reads the word table; two
+        threads building it at once build the same thing."""
+        if self._semantic is None:
+            self._semantic = SemanticIndex(self.entries)
+        return self._semantic
+
+    def match(self, query: Query) -> Match:
+        """The decision for one question, from both retrievers."""
+        return decide(candidates(query, self.entries, self.lexical, self.semantic))
 
     def topic(self, topic: Topic) -> tuple[Entry, ...]:
         return self._by_topic.get(topic, ())

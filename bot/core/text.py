@@ -7,7 +7,6 @@ concept terms ("?when", "#ep3") for interrogatives and episode numbers, so that 
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
 import unicodedata
@@ -151,10 +150,8 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-@functools.lru_cache(maxsize=4096)
 def clean(text: str) -> str:
-    """Folded words only: Discord mentions, emoji, links and punctuation gone. Cached: answering
-    one question reads it for the refusal check, the language and the terms."""
+    """Folded words only: Discord mentions, emoji, links and punctuation gone."""
     text = _DISCORD_MARKUP.sub(" ", text)
     words = _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).strip()
     return _TWENTY_FOUR_HOURS.sub("24h", words)
@@ -183,14 +180,13 @@ def episode_number(cleaned: str) -> tuple[int | None, str]:
     return None, cleaned
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def terms(text: str) -> tuple[str, ...]:
-    """The terms a text is matched by, in order, without duplicates.
+    """The terms a text is matched by, in order, without duplicates."""
+    return terms_of_cleaned(clean(text))
 
-    Cached: a question's language and its match both need them, entries share keywords and names,
-    and a reload meets mostly unchanged texts again. Interned: the index holds each distinct term
-    once, not once per entry using it."""
-    cleaned = clean(text)
+
+def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
+    """`terms` of an already cleaned text. Interned: an index holds each distinct term once."""
     episode, cleaned = episode_number(cleaned)
     found: list[str] = [f"#ep{episode}"] if episode is not None else []
     words = cleaned.split()
@@ -210,15 +206,24 @@ def terms(text: str) -> tuple[str, ...]:
     return tuple(map(sys.intern, dict.fromkeys(found)))
 
 
-def detect_language(text: str, fallback: Lang, lexicon: Mapping[str, Lang] | None = None) -> Lang:
+def detect_language(
+    text: str,
+    fallback: Lang,
+    lexicon: Mapping[str, Lang] | None = None,
+    cleaned: str | None = None,
+    text_terms: tuple[str, ...] | None = None,
+) -> Lang:
     """German or English by function words, umlauts and `lexicon` (terms known in one language
-    only, e.g. "erscheinungsdatum"); `fallback` when the text does not tell."""
+    only, e.g. "erscheinungsdatum"); `fallback` when the text does not tell. A caller that has
+    cleaned the text and cut its terms already passes them, so nothing is done twice."""
     lowered = text.casefold()
-    words = clean(text).split()
+    cleaned = clean(text) if cleaned is None else cleaned
+    words = cleaned.split()
     german = sum(w in _GERMAN_MARKERS for w in words) + 2 * sum(c in "äöüß" for c in lowered)
     english = sum(w in _ENGLISH_MARKERS for w in words)
     if lexicon:
-        known = [lexicon[term] for term in terms(text) if term in lexicon]
+        found = terms_of_cleaned(cleaned) if text_terms is None else text_terms
+        known = [lexicon[term] for term in found if term in lexicon]
         german += known.count("de")
         english += known.count("en")
     if german > english:

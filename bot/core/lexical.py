@@ -1,0 +1,278 @@
+"""The lexical retriever: entries whose words the question uses, typos and compounds allowed.
+
+Each entry is indexed by the terms of its example questions, keywords, aliases and title (full
+strength) and of its answer text (weaker). A question's terms are expanded to known terms (exact,
+then rapidfuzz for typos, then compound parts) and weighted by rarity (IDF). An entry's score mixes:
+
+* coverage: how much of the question's weight the entry explains. Words no entry knows
+  ("Hamilton", "2019", "engine") weigh as much as the rarest known word, so a question about
+  something the knowledge base lacks cannot ride on one familiar name;
+* closeness to the best example question (weighted F1 of shared terms), which separates
+  neighbours such as "release date" and "release weekday".
+
+Hard entity rules: an entry about another episode, or never mentioning a year asked about, is not
+a candidate; `names_all_people` says whether it mentions every person the question names.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from bot.core.query import Query
+from bot.core.schema import LANGS, Entry, Lang
+from bot.core.text import terms
+
+_FULL_STRENGTH = 1.0  # a word of the entry's example questions, keywords, aliases or title
+_ANSWER_TEXT_STRENGTH = 0.4  # a word only the answer text uses is weaker evidence
+_MIN_WEIGHT = 1.2  # even a word every entry uses says something when an entry lacks it
+# A typo is one Levenshtein edit in five letters ("tandi"), or letters in a slightly different
+# order ("mardenbourgh"); "weath"/"watch" is neither (0.6 and 0.8). Each scorer with its cutoff, its
+# scale to 0..1 and how it bounds the similarity of words of lengths a and b (so words of far other
+# lengths need no scoring): Levenshtein's is at most 1 - |a - b| / max(a, b), the ratio's 1 - |a - b| / (a + b).
+_TYPO_SCORERS: tuple[tuple[Callable[..., float], float, float, Callable[[int, int], int]], ...] = (
+    (Levenshtein.normalized_similarity, 0.79, 1.0, max),
+    (fuzz.ratio, 85.0, 100.0, lambda a, b: a + b),
+)
+_AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
+_MIN_AFFIX = 5
+_CLOSENESS_CANDIDATES = 48  # the best-covered entries get their example questions compared
+_COVERAGE_SHARE = 0.5
+_QUANTITIES = frozenset(("?age", "?count", "?duration"))  # asked of an entry that never answers them: not its fact
+_PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named person must be answered about
+
+_Options = tuple[tuple[str, float], ...]  # known terms a question term may mean, with their similarity
+_Matching = list[tuple[float, _Options]]  # (weight, options) of each question term that reaches a known term
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalHit:
+    position: int  # the entry's place in the knowledge
+    score: float  # 0..100
+    coverage: float  # 0..1: share of the question's weight the entry explains
+    closeness: float  # 0..1: weighted F1 with the entry's closest example question
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalResult:
+    """Every admitted entry sharing a term with the question, best first, and the constraints the
+    question set (which the semantic candidates must meet too)."""
+
+    hits: tuple[LexicalHit, ...]
+    admitted: Callable[[int], bool]
+    names_all_people: Callable[[int], bool]
+    misses_question_word: Callable[[int], bool]  # the entry never answers the "how old/many/long" asked
+    unknown_share: float  # share of the question's weight besides person names that no entry knows at all
+    names_someone: bool  # the question names a person of the cast or crew
+    only_question_words: bool  # nothing but "when", "where", …: no subject to answer about
+
+
+@dataclass(frozen=True, slots=True)
+class _Indexed:
+    strength: dict[str, float]
+    examples: tuple[tuple[str, ...], ...]
+    example_weights: tuple[float, ...]  # each example's summed IDF, the denominator of its precision
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _knowledge_terms(text: str) -> tuple[str, ...]:
+    """`terms` of knowledge text, cached: a reload meets mostly unchanged text again. Only text
+    from knowledge files comes here, never a user's."""
+    return terms(text)
+
+
+class LexicalIndex:
+    """An immutable index over a fixed sequence of entries."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._entries = entries
+        languages: dict[str, set[Lang]] = defaultdict(set)
+        parts = []
+        for entry in entries:
+            parts.append(_index_entry(entry))
+            _note_languages(entry, languages)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for position, (strength, _) in enumerate(parts):
+            for term in strength:
+                postings[term].append(position)
+        self._postings = dict(postings)
+        vocabulary = [term for term in postings if _fuzzy_term(term)]
+        self._affixes = frozenset(term for term in vocabulary if len(term) >= _MIN_AFFIX)
+        self._by_length = _by_length(vocabulary)
+        count = max(len(parts), 1)
+        self._idf = {term: math.log(1 + count / len(found)) for term, found in postings.items()}
+        self._items = tuple(
+            _Indexed(strength, examples, tuple(sum(self._idf[t] for t in example) for example in examples))
+            for strength, examples in parts
+        )
+        self._unknown_weight = math.log(1 + count / 0.7)
+        # terms the knowledge uses in one language only: evidence of a question's language
+        self.lexicon = {term: next(iter(langs)) for term, langs in languages.items() if len(langs) == 1}
+        self._people = frozenset(
+            term
+            for entry in entries
+            if entry.topic in _PEOPLE_TOPICS
+            for alias in entry.aliases
+            for term in _knowledge_terms(alias)
+            if _fuzzy_term(term)
+        )
+
+    def search(self, query: Query) -> LexicalResult:
+        expanded = {term: self._expand(term) for term in query.terms}
+        weights = {term: self._weight(term, expanded[term]) * query.weight(term) for term in query.terms}
+        total = sum(weights.values()) or 1.0
+        episode, years = query.episode, query.years
+        people = {known for options in expanded.values() for known, _ in options if known in self._people}
+        # what is asked about a person: the words besides the names
+        naming = {t for t, options in expanded.items() if any(known in self._people for known, _ in options)}
+        unnamed = sum(weight for t, weight in weights.items() if t not in naming)
+        unknown = sum(weights[t] for t, options in expanded.items() if not options) / unnamed if unnamed else 0.0
+        matching = [(weights[t], options) for t, options in expanded.items() if options]
+        items, entries = self._items, self._entries
+
+        def admitted(position: int) -> bool:
+            if episode is not None and entries[position].episode not in (None, episode):
+                return False
+            return all(year in items[position].strength for year in years)
+
+        def names_all_people(position: int) -> bool:
+            return all(name in items[position].strength for name in people)
+
+        asked = [term for term in query.terms if term in _QUANTITIES and query.weight(term) == 1.0]
+
+        def misses_question_word(position: int) -> bool:
+            return any(term not in items[position].strength for term in asked)
+
+        candidates = {p for _, options in matching for known, _ in options for p in self._postings[known]}
+        covered = [(self._coverage(items[p].strength, matching, total), p) for p in candidates if admitted(p)]
+        reached: dict[str, float] = {}
+        for options in expanded.values():
+            for known, sim in options:
+                reached[known] = max(reached.get(known, 0.0), sim)
+        best = heapq.nlargest(_CLOSENESS_CANDIDATES, covered)
+        hits = []
+        for cov, position in best:
+            close = self._closeness(items[position], matching, reached, total)
+            score = 100 * (_COVERAGE_SHARE * cov + (1 - _COVERAGE_SHARE) * close)
+            hits.append(LexicalHit(position, score, cov, close))
+        hits.sort(key=lambda hit: (-hit.score, hit.position))
+        only_asks = all(term[0] == "?" for term in query.terms)
+        return LexicalResult(
+            tuple(hits), admitted, names_all_people, misses_question_word, unknown, bool(people), only_asks
+        )
+
+    @staticmethod
+    def _coverage(strength: dict[str, float], matching: _Matching, total: float) -> float:
+        """The share of the question an entry explains: each term's weight times its best option's
+        similarity at the entry's strength."""
+        explained = 0.0
+        for weight, options in matching:
+            explained += weight * max(sim * strength.get(known, 0.0) for known, sim in options)
+        return explained / total
+
+    def _weight(self, term: str, options: _Options) -> float:
+        if not options:
+            return self._unknown_weight * (1.5 if term.isdigit() else 1.0)
+        known, _ = max(options, key=lambda option: option[1])
+        return max(self._idf[known], _MIN_WEIGHT)
+
+    def _closeness(self, item: _Indexed, matching: _Matching, reached: dict[str, float], total: float) -> float:
+        """Weighted F1 between the question and the entry's closest example question; `reached` is the
+        best similarity with which the question reaches each known term."""
+        best = 0.0
+        for example, example_weight in zip(item.examples, item.example_weights, strict=True):
+            shared = [t for t in example if t in reached]
+            if not shared:
+                continue
+            precision = sum(self._idf[t] * reached[t] for t in shared) / example_weight
+            recall = sum(
+                weight * max(sim if known in shared else 0.0 for known, sim in options) for weight, options in matching
+            )
+            recall /= total
+            if precision + recall:
+                best = max(best, 2 * precision * recall / (precision + recall))
+        return best
+
+    def _expand(self, term: str) -> _Options:
+        """Known terms this question term may mean, with a similarity in 0..1."""
+        if term in self._postings:
+            return ((term, 1.0),)
+        if not _fuzzy_term(term):
+            return ()
+        found: dict[str, float] = {}
+        for scorer, cutoff, scale, norm in _TYPO_SCORERS:
+            best: list[tuple[float, int, str]] = []
+            for length, (known_terms, places) in self._by_length.items():
+                if 1 - abs(length - len(term)) / norm(length, len(term)) < cutoff / scale - 1e-9:
+                    continue  # no word of this length can be similar enough
+                matches = process.extract(term, known_terms, scorer=scorer, score_cutoff=cutoff, limit=3)
+                best += [(-score, places[at], known) for known, score, at in matches]
+            for negated, _, known in sorted(best)[:3]:  # as one extract over the whole vocabulary ranks them
+                found[known] = max(found.get(known, 0.0), -negated / scale)
+        for known in _affixes_of(term, self._affixes):
+            found.setdefault(known, _AFFIX_SIMILARITY)
+        return tuple(found.items())
+
+
+def _by_length(vocabulary: Sequence[str]) -> dict[int, tuple[tuple[str, ...], tuple[int, ...]]]:
+    """The fuzzy-matchable terms by length, each with its place in the vocabulary (to break ties as
+    one search over the whole vocabulary would)."""
+    found: dict[int, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
+    for place, term in enumerate(vocabulary):
+        found[len(term)][0].append(term)
+        found[len(term)][1].append(place)
+    return {length: (tuple(known), tuple(places)) for length, (known, places) in found.items()}
+
+
+def _fuzzy_term(term: str) -> bool:
+    """Concept terms, numbers and very short words must match exactly."""
+    return len(term) >= 4 and term[0] not in "?#" and not term.isdigit()
+
+
+def _affixes_of(term: str, affixes: frozenset[str]) -> list[str]:
+    if len(term) < _MIN_AFFIX + 2:
+        return []
+    heads = [term[:end] for end in range(len(term) - 1, _MIN_AFFIX - 1, -1)]
+    tails = [term[start:] for start in range(1, len(term) - _MIN_AFFIX + 1)]
+    return [part for part in heads + tails if part in affixes]
+
+
+def _note_languages(entry: Entry, languages: dict[str, set[Lang]]) -> None:
+    """Add the languages in which `entry` uses each of its words."""
+    for lang in LANGS:
+        for phrase in [*getattr(entry.questions, lang), *getattr(entry.keywords, lang), getattr(entry.answer, lang)]:
+            for term in _knowledge_terms(phrase):
+                if term[0] not in "?#" and not term.isdigit():
+                    languages[term].add(lang)
+
+
+def _index_entry(entry: Entry) -> tuple[dict[str, float], tuple[tuple[str, ...], ...]]:
+    """The entry's terms with their strength, and its example questions as terms."""
+    strength: dict[str, float] = {}
+    for lang in LANGS:
+        for term in _knowledge_terms(getattr(entry.answer, lang)):
+            strength[term] = _ANSWER_TEXT_STRENGTH
+    examples: list[tuple[str, ...]] = []
+    for lang in LANGS:
+        for phrase in getattr(entry.questions, lang):
+            example = _knowledge_terms(phrase)
+            if entry.episode is not None and f"#ep{entry.episode}" not in example:
+                example = (f"#ep{entry.episode}", *example)
+            if example:
+                examples.append(example)
+        for phrase in [*getattr(entry.keywords, lang), getattr(entry.title, lang)]:
+            strength.update(dict.fromkeys(_knowledge_terms(phrase), _FULL_STRENGTH))
+    for phrase in entry.aliases:
+        strength.update(dict.fromkeys(_knowledge_terms(phrase), _FULL_STRENGTH))
+    for example in examples:
+        strength.update(dict.fromkeys(example, _FULL_STRENGTH))
+    if entry.episode is not None:
+        strength[f"#ep{entry.episode}"] = _FULL_STRENGTH
+    return strength, tuple(dict.fromkeys(examples))

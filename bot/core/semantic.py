@@ -1,0 +1,118 @@
+"""The semantic retriever: entries whose example questions mean what the question means.
+
+It bridges what no keyword list has: other words for the same thing ("gefilmt" ~ "gedreht",
+"Kiwi" ~ "New Zealander") and German to English. A text's vector is the weighted mean of its
+words' vectors from a static table (`bot/data/word_vectors.npz`, built once from Google's
+multilingual Universal Sentence Encoder by `scripts/build_word_vectors.py`): no model runs at
+answer time, and the table loads on first use, so commands that never match stay fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.query import Query
+from bot.core.schema import LANGS, Entry
+from bot.core.text import clean
+
+TABLE = Path(__file__).resolve().parent.parent / "data" / "word_vectors.npz"
+
+Vector = npt.NDArray[np.float32]
+
+
+class WordVectors:
+    """The word table: a unit vector per text from the vectors of the words it knows."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as table:
+            words = str(table["words"]).split("\n")
+            self._vectors = table["vectors"].astype(np.float32) * table["scale"][:, None]
+            self._weights = table["weight"]
+        self._row = {word: row for row, word in enumerate(words)}
+        self.dimensions = int(self._vectors.shape[1])
+
+    def rows(self, words: Iterable[str]) -> tuple[tuple[str, int], ...]:
+        """The words the table knows, with their rows."""
+        return tuple((word, row) for word in words if (row := self._row.get(word)) is not None)
+
+    def embed(self, rows: Sequence[tuple[str, int]], scale: Callable[[str], float]) -> Vector | None:
+        """The mean of the rows' vectors, each weighted by its word's rarity in general language and by
+        `scale`, unit length; None if nothing is left."""
+        if not rows:
+            return None
+        weights = np.asarray([self._weights[row] * scale(word) for word, row in rows], dtype=np.float32)
+        vector: Vector = weights @ self._vectors[[row for _, row in rows]]
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else None
+
+
+@functools.cache
+def word_vectors() -> WordVectors:
+    """The shared table, loaded once per process on first use."""
+    return WordVectors(TABLE)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _knowledge_rows(text: str) -> tuple[tuple[str, int], ...]:
+    """A knowledge text's known words, cached by its text: a reload of unchanged text looks nothing
+    up again. Only knowledge text comes here, never a user's."""
+    return word_vectors().rows(clean(text).split())
+
+
+class SemanticIndex:
+    """Each entry's example questions, title, keywords and aliases as unit vectors; an entry's
+    similarity to a question is that of its closest text.
+
+    Words that many entries use ("Le Mans", "Serie") say little about which entry is meant, so
+    each word's weight is also scaled by its rarity among the entries, on both sides."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._count = len(entries)
+        texts = [(position, _knowledge_rows(text)) for position, entry in enumerate(entries) for text in _texts(entry)]
+        used_by: dict[str, set[int]] = {}
+        for position, found in texts:
+            for word, _ in found:
+                used_by.setdefault(word, set()).add(position)
+        top = math.log(1 + self._count)
+        self._rarity = {word: math.log(1 + self._count / len(users)) / top for word, users in used_by.items()}
+        rows: list[Vector] = []
+        owners: list[int] = []
+        for position, found in texts:
+            vector = word_vectors().embed(found, self._scale)
+            if vector is not None:
+                rows.append(vector)
+                owners.append(position)
+        dimensions = word_vectors().dimensions if rows else 1
+        self._matrix = np.vstack(rows) if rows else np.zeros((0, dimensions), dtype=np.float32)
+        # rows come grouped by entry: each entry's first row, for one maximum per group
+        self._entries_with_rows, self._first_rows = np.unique(np.asarray(owners, dtype=np.intp), return_index=True)
+
+    def similarities(self, query: Query) -> npt.NDArray[np.float32]:
+        """Each entry's cosine similarity to the question (0 where nothing compares)."""
+        result = np.zeros(self._count, dtype=np.float32)
+        if not len(self._first_rows):
+            return result
+        vector = word_vectors().embed(
+            word_vectors().rows(query.words), lambda word: self._scale(word) * query.weight(word)
+        )
+        if vector is None:
+            return result
+        result[self._entries_with_rows] = np.maximum.reduceat(self._matrix @ vector, self._first_rows)
+        return result
+
+    def _scale(self, word: str) -> float:
+        return self._rarity.get(word, 1.0)
+
+
+def _texts(entry: Entry) -> list[str]:
+    """Each distinct text that says what the entry is about."""
+    texts = [entry.title.de, entry.title.en, *entry.aliases]
+    for lang in LANGS:
+        texts += [*getattr(entry.questions, lang), *getattr(entry.keywords, lang)]
+    return list(dict.fromkeys(texts))
