@@ -82,12 +82,26 @@ def _parser() -> argparse.ArgumentParser:
 
 def _ask(engine: Engine, questions: Iterable[str], lang: Lang | None, *, as_json: bool) -> int:
     for line in questions:
-        question = line.rstrip("\n")
+        question, conversation = _question(line.rstrip("\n")) if as_json else (line.rstrip("\n"), None)
         if not as_json and not question.strip():
             continue
-        answer = engine.ask(question, lang=lang)
+        answer = engine.ask(question, lang=lang, conversation=conversation)
         print(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else _render(answer), flush=True)
     return 0
+
+
+def _question(line: str) -> tuple[str, str | None]:
+    """A line of `ask --json` input: plain text, or {"question": …, "conversation": "id"} so that a
+    follow-up is read with the same conversation's previous question."""
+    if line.lstrip().startswith("{"):
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError:
+            return line, None
+        if isinstance(data, dict) and isinstance(data.get("question"), str):
+            conversation = data.get("conversation")
+            return data["question"], str(conversation) if conversation is not None else None
+    return line, None
 
 
 def _render(answer: Answer) -> str:
@@ -115,7 +129,7 @@ def _chat(engine: Engine, lang: Lang | None) -> int:
         if question.strip().lower() in {"quit", "exit", "q"}:
             return 0
         if question.strip():
-            print(_render(engine.ask(question, lang=lang)) + "\n")
+            print(_render(engine.ask(question, lang=lang, conversation="chat")) + "\n")
 
 
 def _check(directory: Path) -> int:

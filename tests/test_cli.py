@@ -240,3 +240,18 @@ def test_report_never_prunes_and_does_not_import_discord(database: Path) -> None
 
     assert result.returncode == 0, result.stderr
     assert "a very old question" in result.stdout
+
+
+def test_ask_json_reads_a_follow_up_in_its_conversation() -> None:
+    lines = [
+        json.dumps({"question": "who directed the series?", "conversation": "a"}),
+        json.dumps({"question": "and who produced it?", "conversation": "a"}),
+        json.dumps({"question": "and who produced it?", "conversation": "b"}),
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"], input="\n".join(lines) + "\n", capture_output=True, text=True
+    )
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [reply["question"] for reply in replies] == ["who directed the series?", *(["and who produced it?"] * 2)]
+    assert "Gregory" in replies[1]["answer"]
+    assert replies[1]["answer"] != replies[2]["answer"]  # another conversation has no context

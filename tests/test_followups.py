@@ -1,0 +1,85 @@
+"""Follow-ups: a question with no subject of its own is read with the asker's previous one.
+
+tests/data/followups.yaml was written blind (from the sources only) by someone who never saw the
+knowledge or the engine: 36 two-turn dialogues, six of which change the subject on purpose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.config import DEFAULT_KNOWLEDGE_DIR
+from bot.core.engine import Engine
+from bot.core.followup import FOLLOWUP_SECONDS, Conversations, leans_on_previous
+from bot.core.query import Query
+from bot.core.text import fold
+
+DIALOGUES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "followups.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_directory(DEFAULT_KNOWLEDGE_DIR)
+
+
+def says(text: str, turn: dict[str, Any]) -> bool:
+    folded = fold(text)
+    if "expect_all" in turn:
+        return all(fold(s) in folded for s in turn["expect_all"])
+    return any(fold(s) in folded for s in turn["expect_any"])
+
+
+def test_second_turns_are_answered_in_context(engine: Engine) -> None:
+    right, wrong = [], []
+    for number, dialogue in enumerate(DIALOGUES):
+        first, second = dialogue["turns"]
+        engine.ask(first["q"], conversation=f"dialogue-{number}")
+        answer = engine.ask(second["q"], conversation=f"dialogue-{number}")
+        if answer.answered:
+            (right if says(answer.text, second) else wrong).append(f"{first['q']!r} / {second['q']!r}")
+    assert len(DIALOGUES) >= 30
+    # Measured: 23 right, 6 wrong, 7 not answered (see benchmarks/RESULTS.md); these bounds keep it there.
+    assert len(right) >= len(DIALOGUES) * 0.6, f"only {len(right)} of {len(DIALOGUES)} answered right"
+    assert len(wrong) <= len(DIALOGUES) * 0.2, wrong
+
+
+def test_context_is_what_answers_a_follow_up(engine: Engine) -> None:
+    engine.ask("who directed the series?", conversation="c1")
+    assert "Gregory" in engine.ask("and who produced it?", conversation="c1").text
+    assert not engine.ask("und wo?").answered  # alone it says nothing
+    engine.ask("wann kam die serie raus", conversation="c2")
+    assert engine.ask("und wo?", conversation="c2").answered
+
+
+def test_conversations_are_separate_and_forget_after_five_minutes() -> None:
+    now = [0.0]
+    memory = Conversations(clock=lambda: now[0], capacity=2)
+    memory.remember("a", Query.parse("who directed it"))
+    assert memory.previous("b") is None
+    now[0] = FOLLOWUP_SECONDS + 1
+    assert memory.previous("a") is None
+    for key in "xyz":
+        memory.remember(key, Query.parse("release"))
+    assert len(memory) == 2
+    assert memory.previous("x") is None  # the oldest made room
+
+
+@pytest.mark.parametrize(
+    ("question", "leans"),
+    [
+        ("and who produced it?", True),
+        ("und wo?", True),
+        ("how did he do in the race?", True),
+        ("and episode 3?", True),
+        ("who won le mans in 2015", False),
+        ("wie viele Folgen hat die Serie", False),
+    ],
+)
+def test_what_reads_as_a_follow_up(question: str, leans: bool) -> None:
+    assert leans_on_previous(Query.parse(question)) is leans
