@@ -36,7 +36,8 @@ def says(text: str, turn: dict[str, Any]) -> bool:
 
 
 def test_second_turns_are_answered_in_context(engine: Engine) -> None:
-    right, wrong = [], []
+    right: list[str] = []
+    wrong: list[str] = []
     for number, dialogue in enumerate(DIALOGUES):
         first, second = dialogue["turns"]
         engine.ask(first["q"], conversation=f"dialogue-{number}")
