@@ -16,6 +16,7 @@ from bot.core.answers import Answer
 from bot.insights.postgres import PostgresBackend
 from bot.insights.sqlite import SQLiteBackend
 from bot.insights.store import InsightStore
+from tests.helpers import REAL_KNOWLEDGE
 from tests.knowledge_factory import entry, write
 
 
@@ -249,7 +250,11 @@ def test_ask_json_reads_a_follow_up_in_its_conversation() -> None:
         json.dumps({"question": "and who produced it?", "conversation": "b"}),
     ]
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"], input="\n".join(lines) + "\n", capture_output=True, text=True
+        [sys.executable, "-m", "bot", "ask", "--json", "--knowledge", str(REAL_KNOWLEDGE)],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
     )
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     assert [reply["question"] for reply in replies] == ["who directed the series?", *(["and who produced it?"] * 2)]

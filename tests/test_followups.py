@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import DEFAULT_KNOWLEDGE_DIR
 from bot.core.engine import Engine
 from bot.core.followup import FOLLOWUP_SECONDS, Conversations, leans_on_previous
 from bot.core.query import Query
 from bot.core.text import fold
+from tests.helpers import REAL_KNOWLEDGE
 
 DIALOGUES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "data" / "followups.yaml").read_text(encoding="utf-8")
@@ -25,7 +25,7 @@ DIALOGUES: list[dict[str, Any]] = yaml.safe_load(
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    return Engine.from_directory(DEFAULT_KNOWLEDGE_DIR)
+    return Engine.from_directory(REAL_KNOWLEDGE)
 
 
 def says(text: str, turn: dict[str, Any]) -> bool:
