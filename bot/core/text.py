@@ -101,6 +101,13 @@ _STOPWORDS = frozenset(
     seiner sich sie sind so soll sollte uber um und uns unter vom von vor war waren was weiss welche
     welchem welchen welcher welches wenn werden wie wir wird wurde wurden zu zum zur eigentlich
     genau denn nochmal eig eigtl hey hi hallo hello yo ok okay pls plz bot weisst wisst
+    lol lmao rofl haha xd omg ngl tbh imo idk btw fyi bro bruh dude mate guys folks yeah yep yup yes
+    nah nope right correct isnt didnt wasnt doesnt arent werent dont cant wont hmm um uh like kinda
+    sorta literally basically anyway quick question wondering curious remind forgot again
+    thanks thx cheers someone anyone somebody anybody
+    digga alter leute kurze frage nee ne jo jep gell oda richtig stimmt stimmts danke merci servus
+    moin gruezi grussgott weiss jemand irgendwer wisst ihr sag mir sagt mal kurz halt eben bissl
+    bisschen irgendwie quasi echt wirklich
     """.split()
 )
 
