@@ -50,6 +50,7 @@ _PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named per
 
 _Options = tuple[tuple[str, float], ...]  # known terms a question term may mean, with their similarity
 _Matching = list[tuple[float, _Options]]  # (weight, options) of each question term that reaches a known term
+_Recall = Callable[[Sequence[str]], float]  # the share of the question that some shared known terms explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ class LexicalResult:
     misses_question_word: Callable[[int], bool]  # the entry never answers the "how old/many/long" asked
     unknown_share: float  # share of the question's weight besides person names that no entry knows at all
     names_someone: bool  # the question names a person of the cast or crew
-    only_question_words: bool  # nothing but "when", "where", …: no subject to answer about
+    only_question_words: bool  # nothing but "when", "und wo": no subject ("who's in it" has one: the series)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class _Indexed:
     strength: dict[str, float]
     examples: tuple[tuple[str, ...], ...]
     example_weights: tuple[float, ...]  # each example's summed IDF, the denominator of its precision
+    example_terms: dict[str, int]  # each example term: the examples using it, as bits (1 << example number)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -109,7 +111,12 @@ class LexicalIndex:
         count = max(len(parts), 1)
         self._idf = {term: math.log(1 + count / len(found)) for term, found in postings.items()}
         self._items = tuple(
-            _Indexed(strength, examples, tuple(sum(self._idf[t] for t in example) for example in examples))
+            _Indexed(
+                strength,
+                examples,
+                tuple(sum(self._idf[t] for t in example) for example in examples),
+                _example_terms(examples),
+            )
             for strength, examples in parts
         )
         self._unknown_weight = math.log(1 + count / 0.7)
@@ -157,13 +164,14 @@ class LexicalIndex:
             for known, sim in options:
                 reached[known] = max(reached.get(known, 0.0), sim)
         best = heapq.nlargest(_CLOSENESS_CANDIDATES, covered)
+        recall_of = _recall(matching, total)
         hits = []
         for cov, position in best:
-            close = self._closeness(items[position], matching, reached, total)
+            close = self._closeness(items[position], reached, recall_of)
             score = 100 * (_COVERAGE_SHARE * cov + (1 - _COVERAGE_SHARE) * close)
             hits.append(LexicalHit(position, score, cov, close))
         hits.sort(key=lambda hit: (-hit.score, hit.position))
-        only_asks = all(term[0] == "?" for term in query.terms)
+        only_asks = len(query.words) <= 2 and all(term[0] == "?" for term in query.terms)  # "und wo?", "when?"
         return LexicalResult(
             tuple(hits), admitted, names_all_people, misses_question_word, unknown, bool(people), only_asks
         )
@@ -183,21 +191,21 @@ class LexicalIndex:
         known, _ = max(options, key=lambda option: option[1])
         return max(self._idf[known], _MIN_WEIGHT)
 
-    def _closeness(self, item: _Indexed, matching: _Matching, reached: dict[str, float], total: float) -> float:
+    def _closeness(self, item: _Indexed, reached: dict[str, float], recall_of: _Recall) -> float:
         """Weighted F1 between the question and the entry's closest example question; `reached` is the
-        best similarity with which the question reaches each known term."""
+        best similarity with which the question reaches each known term. Only examples sharing a term
+        are read (an example sharing none scores 0)."""
+        sharing = 0
+        for known in reached:
+            sharing |= item.example_terms.get(known, 0)
         best = 0.0
-        for example, example_weight in zip(item.examples, item.example_weights, strict=True):
-            shared = [t for t in example if t in reached]
-            if not shared:
-                continue
-            precision = sum(self._idf[t] * reached[t] for t in shared) / example_weight
-            recall = sum(
-                weight * max(sim if known in shared else 0.0 for known, sim in options) for weight, options in matching
-            )
-            recall /= total
-            if precision + recall:
-                best = max(best, 2 * precision * recall / (precision + recall))
+        while sharing:
+            number = (sharing & -sharing).bit_length() - 1
+            sharing &= sharing - 1
+            shared = [t for t in item.examples[number] if t in reached]
+            precision = sum(self._idf[t] * reached[t] for t in shared) / item.example_weights[number]
+            recall = recall_of(shared)
+            best = max(best, 2 * precision * recall / (precision + recall))
         return best
 
     def _expand(self, term: str) -> _Options:
@@ -219,6 +227,35 @@ class LexicalIndex:
         for known in _affixes_of(term, self._affixes):
             found.setdefault(known, _AFFIX_SIMILARITY)
         return tuple(found.items())
+
+
+def _recall(matching: _Matching, total: float) -> _Recall:
+    """The recall of a set of shared known terms: each question term's weight times its best option
+    among them. Terms with one option (nearly all) are summed per known term in advance."""
+    single: dict[str, float] = {}
+    several = []
+    for weight, options in matching:
+        if len(options) == 1:
+            known, sim = options[0]
+            single[known] = single.get(known, 0.0) + weight * sim
+        else:
+            several.append((weight, options))
+
+    def recall(shared: Sequence[str]) -> float:
+        found = sum(single.get(known, 0.0) for known in shared)
+        for weight, options in several:
+            found += weight * max((sim for known, sim in options if known in shared), default=0.0)
+        return found / total
+
+    return recall
+
+
+def _example_terms(examples: Sequence[tuple[str, ...]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for number, example in enumerate(examples):
+        for term in example:
+            found[term] = found.get(term, 0) | 1 << number
+    return found
 
 
 def _by_length(vocabulary: Sequence[str]) -> dict[int, tuple[tuple[str, ...], tuple[int, ...]]]:
