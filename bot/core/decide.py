@@ -24,7 +24,7 @@ _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-1.596, 2.905, 2.075, 1.530, 2.005, -0.080, -0.230, 0.016, -0.511)
+COEFFICIENTS = (-1.179, 2.247, 1.817, 0.838, 2.073, -0.247, 0.337, 0.014, -0.261)
 ANSWER_CONFIDENCE = 0.8  # least probability of being right for an answer
 CLEAR_CONFIDENCE = 0.9  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
