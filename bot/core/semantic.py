@@ -24,6 +24,7 @@ from bot.core.text import clean
 TABLE = Path(__file__).resolve().parent.parent / "data" / "word_vectors.npz"
 
 Vector = npt.NDArray[np.float32]
+SMOOTHING = 1e-4  # the "a" of a word's weight a / (a + frequency): lower weighs rare words more
 
 
 class WordVectors:
@@ -33,9 +34,15 @@ class WordVectors:
         with np.load(path) as table:
             words = str(table["words"]).split("\n")
             self._vectors = table["vectors"].astype(np.float32) * table["scale"][:, None]
-            self._weights = table["weight"]
+            self._frequency = table["frequency"]
+        self._weights = SMOOTHING / (SMOOTHING + self._frequency)  # smooth inverse frequency: "the" ~ 0
         self._row = {word: row for row, word in enumerate(words)}
         self.dimensions = int(self._vectors.shape[1])
+
+    def frequency(self, word: str) -> float | None:
+        """How often the word occurs in general German or English text (0..1), if the table has it."""
+        row = self._row.get(word)
+        return None if row is None else float(self._frequency[row])
 
     def rows(self, words: Iterable[str]) -> tuple[tuple[str, int], ...]:
         """The words the table knows, with their rows."""

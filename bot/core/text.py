@@ -32,6 +32,27 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("how long", "?duration"),
     ("wie alt", "?age"),
     ("how old", "?age"),
+    ("wie gross", "?size"),
+    ("how tall", "?size"),
+    ("how big", "?size"),
+    ("wie schnell", "?speed"),
+    ("how fast", "?speed"),
+    ("top speed", "?speed"),
+    ("hochstgeschwindigkeit", "?speed"),
+    ("wie schwer", "?weight"),
+    ("how heavy", "?weight"),
+    ("was kostet", "?cost"),
+    ("wie teuer", "?cost"),
+    ("how expensive", "?cost"),
+    ("kostet", "?cost"),
+    ("cost", "?cost"),
+    ("costs", "?cost"),
+    ("price", "?cost"),
+    ("preis", "?cost"),
+    ("geboren", "?born"),
+    ("born", "?born"),
+    ("birthday", "?born"),
+    ("geburtstag", "?born"),
     ("seit wann", "?since"),
     ("since when", "?since"),
     ("wann", "?when"),
@@ -104,10 +125,10 @@ _STOPWORDS = frozenset(
     lol lmao rofl haha xd omg ngl tbh imo idk btw fyi bro bruh dude mate guys folks yeah yep yup yes
     nah nope right correct isnt didnt wasnt doesnt arent werent dont cant wont hmm um uh like kinda
     sorta literally basically anyway quick question wondering curious remind forgot again
-    thanks thx cheers someone anyone somebody anybody
+    thanks thx cheers someone anyone somebody anybody guy guys dude dudes bloke lad chap fella
     digga alter leute kurze frage nee ne jo jep gell oda richtig stimmt stimmts danke merci servus
     moin gruezi grussgott weiss jemand irgendwer wisst ihr sag mir sagt mal kurz halt eben bissl
-    bisschen irgendwie quasi echt wirklich
+    bisschen irgendwie quasi echt wirklich typ typen kerl kerle
     """.split()
 )
 
@@ -173,6 +194,22 @@ def stem(word: str) -> str:
     return word
 
 
+_NUMBER_WORDS = {
+    "zwei": "2", "two": "2", "drei": "3", "three": "3", "vier": "4", "four": "4", "funf": "5", "five": "5",
+    "sechs": "6", "six": "6", "sieben": "7", "seven": "7", "acht": "8", "eight": "8", "neun": "9", "nine": "9",
+    "zehn": "10", "ten": "10", "zwolf": "12", "twelve": "12", "zwanzig": "20", "twenty": "20",
+}  # fmt: skip
+_NUMBERED = re.compile(r"(\d+)(?:st|nd|rd|th|ter|ten|te|tes|er|x)?")
+
+
+def _number(word: str) -> str | None:
+    """Digits for a number however written ("sieben", "seven", "7", "17th", "3x"), so both languages meet."""
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    match = _NUMBERED.fullmatch(word)
+    return (match.group(1).lstrip("0") or "0") if match else None
+
+
 def episode_number(cleaned: str) -> tuple[int | None, str]:
     """Find an episode number in any usual form; return it and the text without the number words."""
     for pattern in _EPISODE_RES:
@@ -207,8 +244,8 @@ def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
         word = words[i]
         if word in _CONCEPT_OF:
             found.append(_CONCEPT_OF[word])
-        elif word not in _STOPWORDS:
-            found.append(stem(word))
+        elif word not in _STOPWORDS and (len(word) > 1 or word.isdigit()):
+            found.append(_number(word) or stem(word))
         i += 1
     return tuple(map(sys.intern, dict.fromkeys(found)))
 
