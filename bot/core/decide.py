@@ -24,13 +24,13 @@ _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-1.464, 1.882, 2.033, 0.960, 2.590, -0.511, 0.949, 1.351, 0.117)
-ANSWER_CONFIDENCE = 0.8  # least probability of being right for an answer
+COEFFICIENTS = (-1.108, 2.487, 1.541, 0.757, 2.702, -0.419, 1.148, 0.502, 0.894)
+ANSWER_CONFIDENCE = 0.85  # least probability of being right for an answer
 CLEAR_CONFIDENCE = 0.9  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
 SUGGEST_FUSED = 0.35  # least fused score for a candidate to be offered at all
 MOST_UNKNOWN = 0.25  # a question this much made of rare words no entry knows is about something else
-RARE_WORD = 2e-5  # a word this frequent in general language counts half as unknown
+RARE_WORD = 1e-4  # a word this frequent in general language counts half as unknown
 LEAST_COVERAGE = 0.3  # an answer needs some of the question's own words, not only a similar meaning
 # A question naming a person must be explained further: "how tall is Lotterer" is about Lotterer
 # but asks what no entry says, and the name alone would carry it.
