@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from bot.core.lexical import LexicalIndex
 from bot.core.query import Query
 from bot.core.schema import Entry
@@ -24,7 +26,7 @@ _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-1.108, 2.487, 1.541, 0.757, 2.702, -0.419, 1.148, 0.502, 0.894)
+COEFFICIENTS = (-1.085, 1.856, 1.791, 1.168, 1.963, -0.513, 2.133, 0.444, 0.913)
 ANSWER_CONFIDENCE = 0.85  # least probability of being right for an answer
 CLEAR_CONFIDENCE = 0.9  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
@@ -74,7 +76,8 @@ def candidates(query: Query, entries: Sequence[Entry], lexical: LexicalIndex, se
     similarity = semantic.similarities(query)
     by_position = {hit.position: hit for hit in found.hits[:_POOL]}
     pool = set(by_position)
-    pool.update(int(p) for p in similarity.argsort()[::-1][:_POOL] if similarity[p] > 0 and found.admitted(int(p)))
+    nearest = np.argpartition(-similarity, _POOL)[:_POOL] if len(similarity) > _POOL else np.arange(len(similarity))
+    pool.update(int(p) for p in nearest if similarity[p] > 0 and found.admitted(int(p)))
     result = []
     for position in pool:
         hit = by_position.get(position)

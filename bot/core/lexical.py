@@ -17,12 +17,13 @@ a candidate; `names_all_people` says whether it mentions every person the questi
 from __future__ import annotations
 
 import functools
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -107,6 +108,12 @@ class LexicalIndex:
             for term in strength:
                 postings[term].append(position)
         self._postings = dict(postings)
+        # the same postings as arrays, for scoring every entry a term reaches in one step
+        self._arrays = {
+            term: (np.asarray(found, dtype=np.intp), np.asarray([parts[p][0][term] for p in found]))
+            for term, found in postings.items()
+        }
+        self._episode_of = np.asarray([entry.episode or 0 for entry in entries], dtype=np.intp)
         vocabulary = [term for term in postings if _fuzzy_term(term)]
         self._affixes = frozenset(term for term in vocabulary if len(term) >= _MIN_AFFIX)
         self._by_length = _by_length(vocabulary)
@@ -144,12 +151,11 @@ class LexicalIndex:
         unnamed = sum(weight for t, weight in weights.items() if t not in naming)
         unknown = tuple((t, weights[t]) for t, options in expanded.items() if not options and not _is_claim(t))
         matching = [(weights[t], options) for t, options in expanded.items() if options]
-        items, entries = self._items, self._entries
+        items = self._items
+        allowed = self._admitted(episode, years)
 
         def admitted(position: int) -> bool:
-            if episode is not None and entries[position].episode not in (None, episode):
-                return False
-            return all(year in items[position].strength for year in years)
+            return bool(allowed[position])
 
         def names_all_people(position: int) -> bool:
             return all(name in items[position].strength for name in people)
@@ -159,16 +165,19 @@ class LexicalIndex:
         def misses_question_word(position: int) -> bool:
             return any(term not in items[position].strength for term in asked)
 
-        candidates = {p for _, options in matching for known, _ in options for p in self._postings[known]}
-        covered = [(self._coverage(items[p].strength, matching, total), p) for p in candidates if admitted(p)]
+        coverage = self._coverage(matching, total)
+        candidates = np.flatnonzero((coverage > 0) & allowed)
+        if len(candidates) > _CLOSENESS_CANDIDATES:
+            candidates = candidates[
+                np.argpartition(-coverage[candidates], _CLOSENESS_CANDIDATES)[:_CLOSENESS_CANDIDATES]
+            ]
         reached: dict[str, float] = {}
         for options in expanded.values():
             for known, sim in options:
                 reached[known] = max(reached.get(known, 0.0), sim)
-        best = heapq.nlargest(_CLOSENESS_CANDIDATES, covered)
         recall_of = _recall(matching, total)
         hits = []
-        for cov, position in best:
+        for position, cov in zip(candidates.tolist(), coverage[candidates].tolist(), strict=True):
             close = self._closeness(items[position], reached, recall_of)
             score = 100 * (_COVERAGE_SHARE * cov + (1 - _COVERAGE_SHARE) * close)
             hits.append(LexicalHit(position, score, cov, close))
@@ -178,14 +187,34 @@ class LexicalIndex:
             tuple(hits), admitted, names_all_people, misses_question_word, unknown, unnamed, bool(people), only_asks
         )
 
-    @staticmethod
-    def _coverage(strength: dict[str, float], matching: _Matching, total: float) -> float:
-        """The share of the question an entry explains: each term's weight times its best option's
-        similarity at the entry's strength."""
-        explained = 0.0
+    def _coverage(self, matching: _Matching, total: float) -> npt.NDArray[np.float64]:
+        """Each entry's share of the question explained: each term's weight times its best option's
+        similarity at the entry's strength, summed. One array operation per term and option."""
+        explained = np.zeros(len(self._items))
         for weight, options in matching:
-            explained += weight * max(sim * strength.get(known, 0.0) for known, sim in options)
+            if len(options) == 1:
+                ((known, sim),) = options
+                positions, strengths = self._arrays[known]
+                explained[positions] += weight * sim * strengths
+                continue
+            best = np.zeros(len(self._items))
+            for known, sim in options:
+                positions, strengths = self._arrays[known]
+                best[positions] = np.maximum(best[positions], sim * strengths)
+            explained += weight * best
         return explained / total
+
+    def _admitted(self, episode: int | None, years: Sequence[str]) -> npt.NDArray[np.bool_]:
+        """Which entries may answer: none about another episode, none that never mentions a year asked about."""
+        allowed = np.ones(len(self._items), dtype=bool)
+        if episode is not None:
+            allowed &= (self._episode_of == 0) | (self._episode_of == episode)
+        for year in years:
+            mentions = np.zeros(len(self._items), dtype=bool)
+            if year in self._arrays:
+                mentions[self._arrays[year][0]] = True
+            allowed &= mentions
+        return allowed
 
     def _weight(self, term: str, options: _Options) -> float:
         if not options:

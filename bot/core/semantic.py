@@ -88,15 +88,14 @@ class SemanticIndex:
                 used_by.setdefault(word, set()).add(position)
         top = math.log(1 + self._count)
         self._rarity = {word: math.log(1 + self._count / len(users)) / top for word, users in used_by.items()}
-        rows: list[Vector] = []
+        matrix = np.empty((len(texts), word_vectors().dimensions), dtype=np.float32)
         owners: list[int] = []
         for position, found in texts:
             vector = word_vectors().embed(found, self._scale)
             if vector is not None:
-                rows.append(vector)
+                matrix[len(owners)] = vector
                 owners.append(position)
-        dimensions = word_vectors().dimensions if rows else 1
-        self._matrix = np.vstack(rows) if rows else np.zeros((0, dimensions), dtype=np.float32)
+        self._matrix = matrix[: len(owners)].copy()  # only the rows used, without the spare ones
         # rows come grouped by entry: each entry's first row, for one maximum per group
         self._entries_with_rows, self._first_rows = np.unique(np.asarray(owners, dtype=np.intp), return_index=True)
 
@@ -121,5 +120,8 @@ def _texts(entry: Entry) -> list[str]:
     """Each distinct text that says what the entry is about."""
     texts = [entry.title.de, entry.title.en, *entry.aliases]
     for lang in LANGS:
-        texts += [*getattr(entry.questions, lang), *getattr(entry.keywords, lang)]
+        texts += getattr(entry.questions, lang)
+        keywords = getattr(entry.keywords, lang)
+        if keywords:
+            texts.append(" ".join(keywords))  # one bag of words: a keyword alone says little
     return list(dict.fromkeys(texts))
