@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import discord
 import pytest
 
 from bot.core import citations
+from bot.core.answers import Suggestion
 from bot.core.engine import Engine
 from bot.core.schema import LANGS, Lang, Source
 from bot.utils.embeds import COLOUR, NEUTRAL, bullet_list, make_embed, shorten, sources_field
@@ -107,3 +109,18 @@ def test_every_real_entry_fits_and_says_its_first_sentence_first(lang: Lang, tmp
             assert [b.get("custom_id", "")[:8] for b in buttons[-2:]] == ["lm:vote:", "lm:vote:"]
             has_more = any(b.get("custom_id", "").startswith("lm:more:") for b in buttons)
             assert has_more == (not expanded and shown.replace("\n\n", " ") != text), entry.id
+
+
+def test_an_answer_that_is_not_clear_cut_offers_its_alternatives_first(tmp_path: Path) -> None:
+    engine = Engine.from_directory(REAL_KNOWLEDGE)
+    replies = Replies(engine, make_settings(tmp_path))
+    answer = engine.answer_entry("release-date", "en")
+    assert answer is not None
+    alternatives = (Suggestion("platform-subtitles", "Subtitles"), Suggestion("series-trailer", "Trailer"))
+    reply = replies.answer(replace(answer, suggestions=alternatives), asker_id=1, hint_lang="en")
+    rows = reply.view.to_components() if reply.view else []
+    related = [
+        b["custom_id"] for row in rows for b in row["components"] if b.get("custom_id", "").startswith("lm:rel:")
+    ]
+    assert related[:2] == ["lm:rel:en:platform-subtitles", "lm:rel:en:series-trailer"]
+    assert len(related) <= 3

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.core.answers import Answer
 from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
-from bot.core.schema import Lang
+from bot.core.schema import RELATED_MAX, Lang
 from bot.utils.embeds import make_embed, sources_field
 from bot.utils.locale import interaction_lang, say
 from bot.utils.prose import WHOLE_LIMIT, lead_and_detail
@@ -181,13 +181,16 @@ class Replies:
         return built
 
     def _entry_view(self, answer: Answer, *, more: bool, feedback: bool = True) -> discord.ui.View | None:
-        """More and the related questions; the links and "Sources"; and 👍/👎 while they live."""
+        """More and the related questions (first the alternatives of a not-quite-clear answer); the links
+        and "Sources"; and 👍/👎 while they live."""
         entry_id, lang = answer.entry_id or "", answer.lang
-        key = (entry_id, lang, answer.links, len(answer.sources), more, feedback)
+        alternatives = tuple(s.entry_id for s in answer.suggestions)
+        key = (entry_id, lang, answer.links, len(answer.sources), more, feedback, alternatives)
         if key not in self._views:
             knowledge = self.engine.knowledge
             entry = knowledge.by_id.get(entry_id)
-            related = [knowledge.by_id[i] for i in (entry.related if entry else ()) if i in knowledge.by_id]
+            ids = dict.fromkeys([*alternatives, *(entry.related if entry else ())])
+            related = [knowledge.by_id[i] for i in ids if i in knowledge.by_id][:RELATED_MAX]
             items: list[discord.ui.Item[Any]] = [MoreButton(lang, entry_id)] if more else []
             items += [RelatedButton(lang, r.id, getattr(r.title, lang)) for r in related]
             items += source_items(answer)
