@@ -108,11 +108,17 @@ class LexicalIndex:
             for term in strength:
                 postings[term].append(position)
         self._postings = dict(postings)
-        # the same postings as arrays, for scoring every entry a term reaches in one step
-        self._arrays = {
-            term: (np.asarray(found, dtype=np.intp), np.asarray([parts[p][0][term] for p in found]))
-            for term, found in postings.items()
-        }
+        # the same postings as slices of two flat arrays, for scoring every entry a term reaches in one step
+        positions: list[int] = []
+        strengths: list[float] = []
+        self._spans: dict[str, tuple[int, int]] = {}
+        for term, found in postings.items():
+            start = len(positions)
+            positions += found
+            strengths += [parts[p][0][term] for p in found]
+            self._spans[term] = (start, len(positions))
+        self._positions = np.asarray(positions, dtype=np.intp)
+        self._strengths = np.asarray(strengths)
         self._episode_of = np.asarray([entry.episode or 0 for entry in entries], dtype=np.intp)
         vocabulary = [term for term in postings if _fuzzy_term(term)]
         self._affixes = frozenset(term for term in vocabulary if len(term) >= _MIN_AFFIX)
@@ -194,15 +200,20 @@ class LexicalIndex:
         for weight, options in matching:
             if len(options) == 1:
                 ((known, sim),) = options
-                positions, strengths = self._arrays[known]
+                positions, strengths = self._postings_of(known)
                 explained[positions] += weight * sim * strengths
                 continue
             best = np.zeros(len(self._items))
             for known, sim in options:
-                positions, strengths = self._arrays[known]
+                positions, strengths = self._postings_of(known)
                 best[positions] = np.maximum(best[positions], sim * strengths)
             explained += weight * best
         return explained / total
+
+    def _postings_of(self, term: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """The entries using a known term, and the strength with which each uses it."""
+        start, end = self._spans[term]
+        return self._positions[start:end], self._strengths[start:end]
 
     def _admitted(self, episode: int | None, years: Sequence[str]) -> npt.NDArray[np.bool_]:
         """Which entries may answer: none about another episode, none that never mentions a year asked about."""
@@ -211,8 +222,8 @@ class LexicalIndex:
             allowed &= (self._episode_of == 0) | (self._episode_of == episode)
         for year in years:
             mentions = np.zeros(len(self._items), dtype=bool)
-            if year in self._arrays:
-                mentions[self._arrays[year][0]] = True
+            if year in self._spans:
+                mentions[self._postings_of(year)[0]] = True
             allowed &= mentions
         return allowed
 

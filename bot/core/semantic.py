@@ -81,23 +81,11 @@ class SemanticIndex:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self._count = len(entries)
-        texts = [(position, _knowledge_rows(text)) for position, entry in enumerate(entries) for text in _texts(entry)]
-        used_by: dict[str, set[int]] = {}
-        for position, found in texts:
-            for word, _ in found:
-                used_by.setdefault(word, set()).add(position)
-        top = math.log(1 + self._count)
-        self._rarity = {word: math.log(1 + self._count / len(users)) / top for word, users in used_by.items()}
-        matrix = np.empty((len(texts), word_vectors().dimensions), dtype=np.float32)
-        owners: list[int] = []
-        for position, found in texts:
-            vector = word_vectors().embed(found, self._scale)
-            if vector is not None:
-                matrix[len(owners)] = vector
-                owners.append(position)
-        self._matrix = matrix[: len(owners)].copy()  # only the rows used, without the spare ones
-        # rows come grouped by entry: each entry's first row, for one maximum per group
-        self._entries_with_rows, self._first_rows = np.unique(np.asarray(owners, dtype=np.intp), return_index=True)
+        texts = tuple((position, text) for position, entry in enumerate(entries) for text in _texts(entry))
+        built = _built(texts)
+        if built is None:
+            built = _build(texts, self._count)
+        self._rarity, self._matrix, self._entries_with_rows, self._first_rows = built
 
     def similarities(self, query: Query) -> npt.NDArray[np.float32]:
         """Each entry's cosine similarity to the question (0 where nothing compares)."""
@@ -114,6 +102,40 @@ class SemanticIndex:
 
     def _scale(self, word: str) -> float:
         return self._rarity.get(word, 1.0)
+
+
+_Built = tuple[dict[str, float], Vector, npt.NDArray[np.intp], npt.NDArray[np.intp]]
+_last: tuple[tuple[tuple[int, str], ...], _Built] | None = None  # the index of the texts built last
+
+
+def _built(texts: tuple[tuple[int, str], ...]) -> _Built | None:
+    """What was built for exactly these texts before: a reload that changed no example question,
+    title, keyword or alias rebuilds nothing."""
+    last = _last
+    return last[1] if last is not None and last[0] == texts else None
+
+
+def _build(texts: tuple[tuple[int, str], ...], count: int) -> _Built:
+    global _last
+    found = [(position, _knowledge_rows(text)) for position, text in texts]
+    used_by: dict[str, set[int]] = {}
+    for position, rows in found:
+        for word, _ in rows:
+            used_by.setdefault(word, set()).add(position)
+    top = math.log(1 + count)
+    rarity = {word: math.log(1 + count / len(users)) / top for word, users in used_by.items()}
+    matrix = np.empty((len(found), word_vectors().dimensions), dtype=np.float32)
+    owners: list[int] = []
+    for position, rows in found:
+        vector = word_vectors().embed(rows, lambda word: rarity.get(word, 1.0))
+        if vector is not None:
+            matrix[len(owners)] = vector
+            owners.append(position)
+    # rows come grouped by entry: each entry's first row, for one maximum per group
+    entries_with_rows, first_rows = np.unique(np.asarray(owners, dtype=np.intp), return_index=True)
+    built = (rarity, matrix[: len(owners)].copy(), entries_with_rows, first_rows)
+    _last = (texts, built)
+    return built
 
 
 def _texts(entry: Entry) -> list[str]:
