@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.core import premise
 from bot.core.answers import MAX_QUESTION_LENGTH, Answer, Suggestion, compose, entry_answer, refusal
 from bot.core.followup import Conversations, leans_on_previous
 from bot.core.knowledge import Knowledge
@@ -86,7 +87,9 @@ class Engine:
                 match, query = joined, together
         if conversation:
             self.conversations.remember(conversation, query)
-        return compose(question, match, language)
+        answer = compose(question, match, language)
+        verdict = premise.lead(query, answer.text, language) if answer.answered else None
+        return replace(answer, text=f"{verdict} {answer.text}") if verdict else answer
 
     def answer_entry(self, entry_id: str, lang: Lang, question: str = "") -> Answer | None:
         """The answer of one entry, e.g. a pressed suggestion, or None if a reload removed it."""

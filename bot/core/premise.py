@@ -1,0 +1,47 @@
+"""Yes/no questions with a wrong number in them ("sieben Folgen, oder?", "was it the 85th race?"):
+the answer leads with "No" when its own numbers contradict the claim.
+
+Only a contradiction is said, and only of numbers. A number, name or year the answer also contains
+does not make a claim true ("best placed Toyota was the #1?" is answered by an entry about the #1's
+driver), so no answer leads with "Yes".
+"""
+
+from __future__ import annotations
+
+from bot.core.query import Query
+from bot.core.schema import Lang
+from bot.core.text import clean, terms_of_cleaned
+
+_OPENERS = frozenset(
+    """is are was were did does do has have had can could will would isnt arent wasnt didnt doesnt
+    ist sind war waren hat haben hatte hatten gibt gab kommt kam kann wird wurde wurden lauft lief fuhr
+    fuhren gewann gewannen stimmt""".split()
+)
+_TAGS = ("right", "correct", "isnt it", "arent they", "didnt they", "wasnt it", "yeah", "oder", "richtig", "gell", "ne")
+_ALREADY = ("yes", "no", "ja", "nein")
+_NO: dict[Lang, str] = {"de": "Nein.", "en": "No."}
+
+
+def is_yes_no(query: Query) -> bool:
+    words = query.words
+    return bool(words) and (words[0] in _OPENERS or query.cleaned.endswith(_TAGS))
+
+
+def lead(query: Query, answer: str, lang: Lang) -> str | None:
+    """ "No" (in `lang`) when the question claims a number and the answer states others but not that
+    one; None otherwise."""
+    if not is_yes_no(query):
+        return None
+    claimed = {term for term in query.terms if _is_count(term) and query.weight(term) == 1.0}
+    if not claimed:
+        return None
+    cleaned = clean(answer)
+    if cleaned.startswith(_ALREADY):
+        return None
+    stated = {term for term in terms_of_cleaned(cleaned) if _is_count(term)}
+    return _NO[lang] if stated and not claimed <= stated else None
+
+
+def _is_count(term: str) -> bool:
+    """A number that is not a year."""
+    return term.isdigit() and not (len(term) == 4 and term[:2] in ("19", "20"))
