@@ -240,6 +240,7 @@ def MockInteraction(
     interaction.locale = locale
     interaction.guild_locale = guild_locale
     interaction.guild_id = GUILD_ID if in_guild else None
+    interaction.channel_id = 1
     interaction.user = MockMember(id=user_id, roles=roles) if in_guild else MockUser(id=user_id)
     interaction.permissions = discord.Permissions(manage_guild=manage_guild)
     interaction.response = MockResponse()

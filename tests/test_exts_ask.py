@@ -23,6 +23,7 @@ from tests.helpers import (
     BOT_ROLE_ID,
     GUILD_ID,
     OTHER_ID,
+    REAL_KNOWLEDGE,
     MockBot,
     MockGuild,
     MockInteraction,
@@ -529,3 +530,12 @@ async def test_failing_button_ends_in_a_private_note(cog: Ask, bot: MagicMock) -
 
     assert asker.response.send_message.call_args.args[0].startswith("Da ist etwas schiefgegangen")
     assert asker.response.send_message.call_args.kwargs["ephemeral"] is True
+
+
+async def test_a_follow_up_is_read_with_the_same_users_previous_question() -> None:
+    cog = Ask(MockBot(Engine.from_directory(REAL_KNOWLEDGE), make_settings(REAL_KNOWLEDGE)))
+    await ask(cog, "wann kam die serie raus")
+    await ask(cog, "und wo?")
+    assert dispatched_answer(cog.bot).answered
+    await ask(cog, "und wo?", user_id=ASKER_ID + 1)  # someone else in the same channel: no context
+    assert not dispatched_answer(cog.bot).answered

@@ -40,9 +40,13 @@ class Ask(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
-    def answer(self, question: str, fallback: Lang, guild_id: int | None, user_id: int) -> Answer:
-        """Ask the engine, log the outcome and tell listeners (`question_answered`)."""
-        answer = self.bot.engine.ask(question, fallback=fallback)
+    def answer(
+        self, question: str, fallback: Lang, guild_id: int | None, user_id: int, channel_id: int | None
+    ) -> Answer:
+        """Ask the engine, log the outcome and tell listeners (`question_answered`). One user in one
+        channel (or DM) is one conversation: a follow-up there is read with their previous question."""
+        conversation = f"{channel_id}:{user_id}"
+        answer = self.bot.engine.ask(question, fallback=fallback, conversation=conversation)
         log.debug(
             "question %r -> %s %s (score %.1f, %s)", question, answer.kind, answer.entry_id, answer.score, answer.lang
         )
@@ -59,7 +63,7 @@ class Ask(commands.Cog):
     ) -> None:
         started = time.perf_counter()
         client_lang = interaction_lang(interaction, self.bot.settings.default_lang)
-        answer = self.answer(question, client_lang, interaction.guild_id, interaction.user.id)
+        answer = self.answer(question, client_lang, interaction.guild_id, interaction.user.id, interaction.channel_id)
         await self.bot.replies.answer(answer, asker_id=interaction.user.id, hint_lang=client_lang).send(interaction)
         metrics.count_answer(answer.kind, time.perf_counter() - started)
 
@@ -94,7 +98,7 @@ class Ask(commands.Cog):
             reply = Reply(make_embed(say("mention_help_title", fallback), text, neutral=True))
         else:
             guild_id = message.guild.id if message.guild else None
-            answer = self.answer(question, fallback, guild_id, message.author.id)
+            answer = self.answer(question, fallback, guild_id, message.author.id, message.channel.id)
             reply = self.bot.replies.answer(answer, asker_id=message.author.id, hint_lang=fallback)
         try:
             await reply.reply_to(message, self.bot.replies)
