@@ -210,6 +210,7 @@ TEXTS = st.one_of(
 )
 
 
+@pytest.mark.timeout(600)  # 10 000 generated texts: about a minute on a quiet machine, three on a busy one
 @settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXTS, lang=st.sampled_from([None, "de", "en"]))
 def test_any_text_gets_a_valid_answer(engine: Engine, text: str, lang: str | None) -> None:
