@@ -12,7 +12,9 @@ import pytest
 from bot.core.engine import Engine
 from bot.exts.browse import Browse
 from bot.utils.embeds import NEUTRAL
+from bot.utils.preview import render, visible_length
 from tests.helpers import (
+    REAL_KNOWLEDGE,
     MockBot,
     MockInteraction,
     buttons_of,
@@ -236,3 +238,20 @@ async def help_for(cog: Any, **options: Any) -> AsyncMock:
     interaction = MockInteraction(cog.bot, **options)
     await cog.help.callback(cog, interaction)
     return cast(AsyncMock, interaction.response.send_message)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("command", ["release", "crew", "episodes", "cast"])
+async def test_overviews_of_the_real_knowledge_fit_on_a_screen(tmp_path: Path, command: str, lang: str) -> None:
+    engine = Engine.from_directory(REAL_KNOWLEDGE)
+    cog = Browse(MockBot(engine, make_settings(tmp_path)))
+    locale = GERMAN if lang == "de" else discord.Locale.british_english
+
+    interaction = await run(getattr(cog, command), cog, *([None] if command == "cast" else []), locale=locale)
+
+    sent = interaction.response.send_message
+    view = sent.call_args.kwargs["view"]
+    components = view.to_components() if isinstance(view, discord.ui.View) else []
+    payload = {"embeds": [embed_of(sent).to_dict()], "components": components}
+    assert visible_length(payload) <= 1500
+    assert "unknown" not in render(payload).lower()

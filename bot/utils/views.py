@@ -55,16 +55,26 @@ async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> No
         log.debug("could not send an ephemeral note: %s", exc)
 
 
+class Components(discord.ui.View):
+    """A finished View: only the components payload of a reply. discord.py keeps nothing for the
+    message (presses go to the registered dynamic items), and the payload is built once, as the same
+    View is sent under every answer of an entry."""
+
+    def __init__(self, items: Iterable[discord.ui.Item[Any]]) -> None:
+        super().__init__(timeout=None)
+        for item in items:
+            self.add_item(item)
+        self.stop()
+        self._payload = super().to_components()
+
+    def to_components(self) -> list[dict[str, Any]]:
+        return self._payload
+
+
 def container(items: Iterable[discord.ui.Item[Any]]) -> discord.ui.View | None:
-    """The components payload for `items`, or None for none. The View is finished at once: discord.py
-    then keeps nothing for the message, and presses go to the registered dynamic items."""
-    view = discord.ui.View(timeout=None)
-    for item in items:
-        view.add_item(item)
-    if not view.children:
-        return None
-    view.stop()
-    return view
+    """The components payload for `items`, or None for none."""
+    view = Components(items)
+    return view if view.children else None
 
 
 def bot_of(interaction: discord.Interaction[Any]) -> LeMansBot:
