@@ -79,11 +79,15 @@ class Engine:
             return refused
         match = knowledge.match(query)
         previous = self.conversations.previous(conversation) if conversation else None
-        if previous is not None and leans_on_previous(query):
+        leaning = leans_on_previous(query) if previous is not None else None
+        if previous is not None and leaning is not None:
             together = query.with_context(previous)
             joined = knowledge.match(together)
-            # read together unless that answers nothing and the question alone clearly does
-            if joined.kind == "answer" or not (match.kind == "answer" and not match.suggestions):
+            if leaning == "explicit":  # "and who produced it?": together, unless only alone it clearly answers
+                use_joined = joined.kind == "answer" or not (match.kind == "answer" and not match.suggestions)
+            else:  # "release?" may be complete: alone, unless only together it finds an answer
+                use_joined = match.kind != "answer" and joined.kind == "answer"
+            if use_joined:
                 match, query = joined, together
         if conversation:
             self.conversations.remember(conversation, query)

@@ -10,6 +10,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Literal
 
 from bot.core.query import Query
 
@@ -37,15 +38,19 @@ _REFERENCES = frozenset(
 )
 
 
-def leans_on_previous(query: Query) -> bool:
-    """Whether the question reads as a follow-up: it starts with "and"/"und", refers back with a
-    pronoun, or is too short to name a subject ("which years?", "und wo?", "episode 3?")."""
+Leaning = Literal["explicit", "short"]
+
+
+def leans_on_previous(query: Query) -> Leaning | None:
+    """How the question reads as a follow-up: "explicit" when it starts with "and"/"und" or refers
+    back with a pronoun ("and who produced it?"), "short" when it is too short to name a subject of
+    its own ("which years?", "release?": maybe a follow-up, maybe a complete question), else None."""
     words = query.words
     if not words:
-        return False
+        return None
     if f"{query.cleaned} ".startswith(_LEADS) or any(word in _REFERENCES for word in words):
-        return True
-    return sum(term[0] not in "?#" for term in query.terms) <= _SHORT
+        return "explicit"
+    return "short" if sum(term[0] not in "?#" for term in query.terms) <= _SHORT else None
 
 
 class Conversations:
