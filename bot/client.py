@@ -16,7 +16,7 @@ from bot import metrics
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.exts import EXTENSIONS
-from bot.reloads import LocalReloader, PostgresReloader, Reloader, process_name
+from bot.reloads import Reloader, make_reloader
 from bot.utils.checks import NotAdmin
 from bot.utils.locale import interaction_lang, say
 from bot.utils.replies import Replies
@@ -93,11 +93,7 @@ class LeMansBot(commands.AutoShardedBot):
         self.settings = settings
         self.engine = engine
         self.replies = Replies(engine, settings)
-        self.reloader: Reloader = (
-            PostgresReloader(engine, settings.database_url, process_name(settings.shard_ids))
-            if settings.database_url
-            else LocalReloader(engine)
-        )
+        self.reloader: Reloader = make_reloader(engine, settings)
 
     async def setup_hook(self) -> None:
         await asyncio.to_thread(self.engine.prepare)  # so the first question does not build the index

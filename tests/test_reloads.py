@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
@@ -13,13 +15,16 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot import metrics, reloads
+from bot import metrics
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError
-from bot.reloads import LISTENER_NAME, LocalReloader, PostgresReloader
+from bot.reloads import LocalReloader
+from bot.reloads import postgres as reloads
+from bot.reloads.postgres import LISTENER_NAME, PostgresReloader
 from tests.helpers import knowledge_entries, make_engine, write_knowledge
 from tests.postgres import Cluster
 
+ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "When did it come out?"
 OLD = knowledge_entries()[0]["answer"]["en"]  # the release date's answer
 NEW = OLD.replace("on 9 June", "on Friday, 9 June")
@@ -160,3 +165,19 @@ async def test_one_process_reloads_alone_and_says_nothing_of_processes(tmp_path:
 
     assert (outcome.took, outcome.processes, outcome.shared) == (1, 1, False)
     assert engine.ask(QUESTION).text == NEW
+
+
+def test_psycopg_is_loaded_only_with_a_database_url(tmp_path: Path) -> None:
+    """One process with SQLite starts without the PostgreSQL driver's import cost."""
+    code = (
+        "import sys; from pathlib import Path; from bot.config import Settings; import bot.runner; "
+        "from bot.client import LeMansBot; from bot.core.engine import Engine; import bot.exts.admin; "
+        "import bot.exts.insights; "
+        f"directory = Path({str(tmp_path / 'knowledge')!r}); "
+        "LeMansBot(Settings(knowledge_dir=directory), Engine.from_directory(directory)); "
+        "sys.exit(3 if 'psycopg' in sys.modules else 0)"
+    )
+    write_knowledge(tmp_path / "knowledge")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT)
+
+    assert result.returncode == 0, result.stderr

@@ -1,8 +1,7 @@
-"""One knowledge reload for every process of the bot. No discord import.
+"""One reload for every process that shares a PostgreSQL database, over LISTEN/NOTIFY.
 
-With one process (no DATABASE_URL) a reload is `Engine.reload` in a thread. With PostgreSQL, the
-process where an admin reloads (or whose watcher saw a change) validates and swaps first; only if
-its knowledge is valid does it NOTIFY the others. Each of them validates and swaps on its own,
+The process where an admin reloads (or whose watcher saw a change) validates and swaps first; only
+if its knowledge is valid does it NOTIFY the others. Each of them validates and swaps on its own,
 keeping its old knowledge when its files are broken, and NOTIFYs back how it went, so the admin
 learns how many processes took the new knowledge. Processes are counted by their listening
 connections (`pg_stat_activity`), so a process that died is not waited for.
@@ -18,13 +17,13 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import psycopg
 
-from bot import metrics
-from bot.core.engine import Engine, ReloadReport
+from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError
+from bot.reloads import Outcome, reload_here
 
 log = logging.getLogger(__name__)
 
@@ -35,55 +34,6 @@ REPLY_TIMEOUT = 10.0  # seconds to wait for the other processes' results (a relo
 RETRY_DELAY = 5.0  # seconds between attempts to listen again after the connection was lost
 PROBLEM_LIMIT = 300  # characters of a failed process's first problem in its result
 _LISTENERS = "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s AND datname = current_database()"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """A reload that this process took: its report, and how many processes of how many took it.
-    `failed` names the processes that kept their old knowledge, with their first problem."""
-
-    report: ReloadReport
-    took: int = 1
-    processes: int = 1
-    failed: tuple[str, ...] = ()
-    silent: int = 0  # processes that did not answer in time
-    shared: bool = False  # several processes may exist: the admin is told how many took it
-
-
-class Reloader(Protocol):
-    async def reload(self) -> Outcome:
-        """Reload here, then everywhere; KnowledgeError (nothing changed anywhere) when invalid."""
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-async def reload_here(engine: Engine) -> ReloadReport:
-    """Validate and swap in this process (in a thread: parsing takes tens of milliseconds)."""
-    try:
-        report = await asyncio.to_thread(engine.reload)
-    except KnowledgeError:
-        metrics.RELOADS.labels(result="failed").inc()
-        raise
-    metrics.RELOADS.labels(result="ok").inc()
-    return report
-
-
-class LocalReloader:
-    """One process: nobody else to tell."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    async def reload(self) -> Outcome:
-        return Outcome(await reload_here(self.engine))
-
-    async def start(self) -> None:
-        """Nothing to listen to."""
-
-    async def stop(self) -> None:
-        """Nothing to stop."""
 
 
 def process_name(shard_ids: tuple[int, ...] | None) -> str:
