@@ -6,7 +6,7 @@ syncs its commands (so the fake knows their options), connects, prints "ready" o
 guild arrived, and runs until its standard input closes. The benchmark reads its memory from
 /proc, so nothing else is measured with it.
 
-    python -m benchmarks.botproc ours|minimal API_URL GATEWAY_URL TOKEN DATABASE_PATH
+    python -m benchmarks.botproc ours|edge|minimal API_URL GATEWAY_URL TOKEN DATABASE_PATH
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import Any
 
 import discord
 import yarl
@@ -44,6 +45,8 @@ class MinimalBot(commands.Bot):
 
 
 def make_bot(kind: str, token: str, database: Path) -> commands.Bot | commands.AutoShardedBot:
+    """ "minimal", "ours", or "edge": ours with every benchmark question's answer worked out before
+    the run, so that what is left is the Discord edge (replies, buttons, cooldowns, insights)."""
     if kind == "minimal":
         return MinimalBot()
     from bot.client import LeMansBot
@@ -51,7 +54,24 @@ def make_bot(kind: str, token: str, database: Path) -> commands.Bot | commands.A
     from bot.core.engine import Engine
 
     settings = Settings(token=token, knowledge_dir=DEFAULT_KNOWLEDGE_DIR, database_path=database)
-    return LeMansBot(settings, Engine.from_directory(settings.knowledge_dir), guild_ready_timeout=0.05)
+    engine = Engine.from_directory(settings.knowledge_dir)
+    if kind == "edge":
+        engine = Answered(engine)
+    return LeMansBot(settings, engine, guild_ready_timeout=0.05)
+
+
+def Answered(engine: Any) -> Any:
+    """`engine` whose `ask` returns, for the benchmark's questions, answers computed beforehand."""
+    from benchmarks.common import questions
+
+    answers = {(question, "en"): engine.ask(question, fallback="en") for question in questions()}
+    asked = engine.ask
+
+    def ask(question: str, lang: Any = None, fallback: Any = None, **options: Any) -> Any:
+        return answers.get((question, fallback)) or asked(question, lang, fallback, **options)
+
+    engine.ask = ask
+    return engine
 
 
 async def serve(kind: str, api: str, gateway: str, token: str, database: Path) -> None:
