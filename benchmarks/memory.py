@@ -3,7 +3,8 @@
 1. Our bot (real knowledge, connected to the loopback fake Discord, in its own process) after READY
    and after answering 400 /ask interactions; baseline in the same run: the minimal discord.py bot.
 2. A fresh process per knowledge base (the real one, a synthetic one of 10 000 entries) measures
-   its RSS with the entries alone and then with the `Knowledge` built over them (index, lexicon).
+   its RSS with the entries alone and then with the `Knowledge` built over them (the lexical and
+   semantic indexes, the word table).
    The growth per 10 000 entries is the difference between the two processes, scaled; beside it,
    the knowledge's text itself (UTF-8 bytes of every string of the entries) as the baseline.
 
@@ -29,6 +30,7 @@ import yaml
 from benchmarks.common import KNOWLEDGE, PYTHON, ROOT, machine, questions, ratio, rss_kib, table
 from benchmarks.synthetic import generate
 from bot.core.knowledge import Knowledge
+from bot.core.loader import SOURCES_FILE
 from bot.core.schema import Entry, KnowledgeFile
 
 TARGET_MIB = 90
@@ -49,7 +51,7 @@ async def bot_rss(kind: str, scratch: Path) -> tuple[int, int]:
 def child(source: str) -> None:
     """In a fresh process: RSS with the entries alone, then with the Knowledge over them (printed as JSON)."""
     if source == "real":  # validated as the loader does, without building the Knowledge
-        files = sorted(KNOWLEDGE.glob("*.yaml"))
+        files = [path for path in sorted(KNOWLEDGE.glob("*.yaml")) if path.name != SOURCES_FILE]
         entries: tuple[Entry, ...] = tuple(
             e for path in files for e in KnowledgeFile.model_validate(yaml.safe_load(path.read_text("utf-8"))).entries
         )
@@ -58,6 +60,7 @@ def child(source: str) -> None:
     gc.collect()
     alone = rss_kib()
     knowledge = Knowledge(entries)
+    _ = knowledge.semantic  # both retrievers, as a running bot has them
     gc.collect()
     text = sum(len(s.encode()) for entry in entries for s in _strings(entry.model_dump()))
     print(json.dumps({"entries": len(knowledge), "alone": alone, "built": rss_kib(), "text": text}))

@@ -244,8 +244,13 @@ async def test_a_broken_file_keeps_the_old_knowledge_until_it_is_fixed(
     task = start_watching(engine)
     broken = directory / "test.yaml"
     try:
-        await eventually(lambda: "are not valid" in caplog.text, repeat=lambda: broken.write_text("entries: [oops\n"))
-        warning = next(r for r in caplog.records if r.name == "bot.watch" and r.levelno == logging.WARNING)
+        # The watcher may first see the file half-written (empty): wait for the state it ends in.
+        await eventually(lambda: "YAML syntax error" in caplog.text, repeat=lambda: broken.write_text("entries: [oops\n"))
+        warning = next(
+            r
+            for r in caplog.records
+            if r.name == "bot.watch" and r.levelno == logging.WARNING and "YAML syntax error" in r.getMessage()
+        )
         assert "the 14 entries before keep answering" in warning.getMessage()
         assert "knowledge/test.yaml:2: YAML syntax error" in warning.getMessage()
         assert engine.ask(QUESTION).text == OLD
