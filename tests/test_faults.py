@@ -245,11 +245,12 @@ async def test_a_broken_file_keeps_the_old_knowledge_until_it_is_fixed(
     broken = directory / "test.yaml"
     try:
         # The watcher may first see the file half-written (empty): wait for the state it ends in.
-        await eventually(lambda: "YAML syntax error" in caplog.text, repeat=lambda: broken.write_text("entries: [oops\n"))
+        syntax = "YAML syntax error"
+        await eventually(lambda: syntax in caplog.text, repeat=lambda: broken.write_text("entries: [oops\n"))
         warning = next(
             r
             for r in caplog.records
-            if r.name == "bot.watch" and r.levelno == logging.WARNING and "YAML syntax error" in r.getMessage()
+            if r.name == "bot.watch" and r.levelno == logging.WARNING and syntax in r.getMessage()
         )
         assert "the 14 entries before keep answering" in warning.getMessage()
         assert "knowledge/test.yaml:2: YAML syntax error" in warning.getMessage()
