@@ -21,7 +21,7 @@ from bot.utils.checks import NotAdmin
 from bot.utils.locale import interaction_lang, say
 from bot.utils.replies import Replies
 from bot.utils.translator import LeMansTranslator
-from bot.utils.views import send_ephemeral
+from bot.utils.views import report_failure, send_ephemeral
 
 log = logging.getLogger(__name__)
 
@@ -40,24 +40,19 @@ class LeMansTree(app_commands.CommandTree["LeMansBot"]):
     async def on_error(
         self, interaction: discord.Interaction[LeMansBot], error: app_commands.AppCommandError, /
     ) -> None:
-        lang = interaction_lang(interaction, interaction.client.settings.default_lang)
         name = interaction.command.qualified_name if interaction.command else "?"
+        if not isinstance(error, app_commands.CheckFailure):
+            await report_failure(interaction, f"/{name}", error)
+            return
+        log.debug("/%s refused for user %s: %s", name, interaction.user.id, error)
+        lang = interaction_lang(interaction, interaction.client.settings.default_lang)
         if isinstance(error, app_commands.CommandOnCooldown):
             when = f"<t:{int(time.time() + error.retry_after) + 1}:R>"  # Discord counts down in the reader's language
             text = say("cooldown", lang, when=when)
         elif isinstance(error, NotAdmin):
             text = say("not_admin", lang)
-        elif isinstance(error, app_commands.CheckFailure):
+        else:
             text = say("not_allowed", lang)
-        else:
-            text = say("error", lang)
-        cause = getattr(error, "original", error)
-        if isinstance(error, app_commands.CheckFailure):
-            log.debug("/%s refused for user %s: %s", name, interaction.user.id, error)
-        elif isinstance(cause, discord.HTTPException):  # Discord's side (answered too late, 5xx): no bug of ours
-            log.warning("/%s failed for user %s: %s", name, interaction.user.id, cause)
-        else:
-            log.warning("/%s failed for user %s", name, interaction.user.id, exc_info=error)
         await send_ephemeral(interaction, text)
 
 

@@ -138,7 +138,7 @@ async def test_a_persistent_500_on_the_callback_is_logged_and_the_next_question_
     assert [c.status for c in fake.callbacks_for(sent)] == [500] * 5 + [200]
     assert note.json["data"]["flags"] == 64  # the asker hears that something went wrong, privately
     assert note.json["data"]["content"] == TEXTS["error"]["en"]
-    (warning,) = warnings_from(log, "bot.client")
+    (warning,) = warnings_from(log, "bot.utils.views")
     assert "/ask failed" in warning
     assert "500 Internal Server Error" in warning
     assert (await ask(fake, "When was it released?"))["title"] == title_of("release-date", "en")
@@ -175,7 +175,7 @@ async def test_an_interaction_answered_too_late_does_not_stop_the_bot(
     await fake.wait_until(lambda: len(fake.callbacks_for(late)) == 2)  # the answer, then the error note
 
     assert {(c.status, c.response["code"]) for c in fake.callbacks_for(late)} == {(404, 10062)}
-    (warning,) = await fake.wait_until(lambda: warnings_from(log, "bot.client"))
+    (warning,) = await fake.wait_until(lambda: warnings_from(log, "bot.utils.views"))
     assert "/ask failed" in warning
     assert "error code: 10062" in warning
     fake.interaction_deadline = 3.0

@@ -144,7 +144,7 @@ async def test_failure_is_a_short_note_and_a_logged_traceback(bot: LeMansBot, ca
         await bot.tree.on_error(interaction, error)
 
     assert interaction.response.send_message.call_args.args[0] == "Something went wrong. Please try again later."
-    record = next(r for r in caplog.records if r.name == "bot.client")
+    record = next(r for r in caplog.records if r.name == "bot.utils.views")
     assert record.levelno == logging.WARNING
     assert record.exc_info is not None
 

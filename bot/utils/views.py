@@ -81,17 +81,25 @@ def bot_of(interaction: discord.Interaction[Any]) -> LeMansBot:
     return cast("LeMansBot", interaction.client)
 
 
+async def report_failure(interaction: discord.Interaction[Any], what: str, error: Exception) -> None:
+    """The one policy for a slash command or a press that failed: the user gets a short private note,
+    never a traceback; Discord's own failures (answered too late, a token expired, 5xx after retries)
+    are one warning line, anything else is a bug of ours and is logged with its traceback."""
+    cause = getattr(error, "original", error)  # app commands wrap what the callback raised
+    if isinstance(cause, discord.HTTPException):
+        log.warning("%s failed for user %s: %s", what, interaction.user.id, cause)
+    else:
+        log.warning("%s failed for user %s", what, interaction.user.id, exc_info=error)
+    lang = interaction_lang(interaction, bot_of(interaction).settings.default_lang)
+    await send_ephemeral(interaction, say("error", lang))
+
+
 async def guarded(interaction: discord.Interaction[Any], custom_id: str, action: Any) -> None:
     """Run a press; a failure ends in a private note, as for slash commands (discord.py would only log)."""
     try:
         await action
     except Exception as error:
-        if isinstance(error, discord.HTTPException):  # Discord's side (token expired, 5xx): no bug of ours
-            log.warning("button %s failed: %s", custom_id, error)
-        else:
-            log.warning("button %s failed", custom_id, exc_info=error)
-        lang = interaction_lang(interaction, bot_of(interaction).settings.default_lang)
-        await send_ephemeral(interaction, say("error", lang))
+        await report_failure(interaction, f"button {custom_id}", error)
 
 
 class MoreButton(discord.ui.DynamicItem[Button], template=rf"lm:more:{LANG}:{ENTRY}"):
