@@ -139,7 +139,8 @@ async def test_two_processes_share_the_shards_the_store_and_the_reload(
     released = await fake.send_command("ask", {"question": "When was it released?"}, guild=guilds[1])
     assert (await answered(fake, released))["title"] == real_engine().knowledge.by_id["release-date"].title.en
     await eventually(fake, lambda: len(stored(postgres_url)) == 2)
-    assert stored(postgres_url) == [(UNKNOWABLE[0], int(guilds[0].id)), (UNKNOWABLE[1], int(guilds[1].id))]
+    expected = [(UNKNOWABLE[0], int(guilds[0].id)), (UNKNOWABLE[1], int(guilds[1].id))]
+    assert sorted(stored(postgres_url)) == sorted(expected)  # two processes write: either may be first
 
     # /unanswered in either process lists what both stored; in a server without `everywhere`, that server's
     for shard in (0, 1):
