@@ -26,7 +26,7 @@ _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-1.085, 1.856, 1.791, 1.168, 1.963, -0.513, 2.133, 0.444, 0.913)
+COEFFICIENTS = (-1.250, 1.178, 0.735, 1.118, 1.805, -0.422, 2.106, 0.415, 0.945, 2.127)
 ANSWER_CONFIDENCE = 0.85  # least probability of being right for an answer
 CLEAR_CONFIDENCE = 0.9  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
@@ -48,6 +48,7 @@ class Candidate:
     fused: float
     names_all_people: bool
     misses_question_word: bool
+    explains_besides_names: float  # 0..1: coverage of the question without the person names in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ def candidates(query: Query, entries: Sequence[Entry], lexical: LexicalIndex, se
                 lexical_score / 100 + SEMANTIC_WEIGHT * semantic_score,
                 found.names_all_people(position),
                 found.misses_question_word(position),
+                found.explains_besides_names(position),
             )
         )
     result.sort(key=lambda c: -c.fused)
@@ -126,6 +128,7 @@ def features(found: Candidates) -> tuple[float, ...]:
         agree * best.coverage,
         unknown_share,
         float(best.misses_question_word),
+        best.explains_besides_names,
     )
 
 

@@ -75,6 +75,7 @@ class LexicalResult:
     unknown: tuple[tuple[str, float], ...]  # the terms no entry knows at all (numbers aside), with their weight
     unnamed_weight: float  # the question's weight besides person names
     names_someone: bool  # the question names a person of the cast or crew
+    explains_besides_names: Callable[[int], float]  # 0..1: how much of what is asked besides names an entry explains
     only_question_words: bool  # nothing but "when", "und wo": no subject ("who's in it" has one: the series)
 
 
@@ -172,6 +173,9 @@ class LexicalIndex:
             return any(term not in items[position].strength for term in asked)
 
         coverage = self._coverage(matching, total)
+        # "how tall is Lotterer": the name alone must not carry the entry, so coverage without names too
+        besides = [(weights[t], options) for t, options in expanded.items() if options and t not in naming]
+        about = self._coverage(besides, unnamed) if unnamed else np.zeros(len(self._items))
         candidates = np.flatnonzero((coverage > 0) & allowed)
         if len(candidates) > _CLOSENESS_CANDIDATES:
             candidates = candidates[
@@ -190,7 +194,15 @@ class LexicalIndex:
         hits.sort(key=lambda hit: (-hit.score, hit.position))
         only_asks = len(query.words) <= 2 and all(term[0] == "?" for term in query.terms)  # "und wo?", "when?"
         return LexicalResult(
-            tuple(hits), admitted, names_all_people, misses_question_word, unknown, unnamed, bool(people), only_asks
+            tuple(hits),
+            admitted,
+            names_all_people,
+            misses_question_word,
+            unknown,
+            unnamed,
+            bool(people),
+            lambda position: float(about[position]),
+            only_asks,
         )
 
     def _coverage(self, matching: _Matching, total: float) -> npt.NDArray[np.float64]:
