@@ -1,7 +1,8 @@
-"""Shared pieces of the end-to-end tests: the real bot, the real knowledge, the fake Discord.
+"""Shared pieces of the end-to-end tests: the real bot, its knowledge, the fake Discord.
 
-The bot under test is the unmodified `LeMansBot` with the real `Engine` over `knowledge/` (or a
-temporary copy of it for reload tests); only discord.py's REST base and gateway URL point at
+The bot under test is the unmodified `LeMansBot` with the real `Engine` over the tests' own small
+knowledge base (`fixture_knowledge()`, never the project's `knowledge/`: an admin's edit there must
+not break these tests; reload tests use a copy); only discord.py's REST base and gateway URL point at
 `tests.fakediscord.FakeDiscord` on 127.0.0.1. Slash commands reach the fake the way they reach
 Discord: the bot logs in and syncs its own tree (what `lemans-bot sync` does), so the command ids
 and option types the fake uses are the ones the bot registered.
@@ -10,9 +11,12 @@ and option types the fake uses are the ones the bot registered.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import functools
 import logging
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +25,10 @@ from bot.client import LeMansBot
 from bot.config import Settings
 from bot.core.engine import Engine
 from tests.fakediscord import WAIT, Call, FakeDiscord
-from tests.helpers import REAL_KNOWLEDGE
+from tests.helpers import knowledge_entries, write_knowledge
 
 TOKEN = "e2e-bot-token.abc.xyz"
-KNOWLEDGE_DIR = REAL_KNOWLEDGE
+PROJECT = Path(__file__).resolve().parent.parent  # on PYTHONPATH of the bot processes the tests start
 NOBODY = {"parse": [], "replied_user": False}  # allowed_mentions of a reply that pings nobody, its author neither
 WATCHED_LOGGERS = ("bot", "discord", "asyncio")  # the bot's, discord.py's, and unretrieved task exceptions
 # `python -c LAUNCHER`: `lemans-bot run` in its own process, discord.py pointed at the fake Discord
@@ -41,16 +45,33 @@ sys.exit(main(["run"]))
 """
 
 
+RELATED = {  # as in the real knowledge: a few other entries for the related-question buttons
+    "release-date": ["platform-where", "episodes-count"],
+    "crew-director": ["crew-music", "cast-overview"],
+    "cast-webber": ["cast-lotterer", "cast-overview"],
+}
+
+
 @functools.cache
-def real_engine() -> Engine:
-    """The real knowledge base, loaded once for the whole run; nothing may reload it (reload tests
-    use their own copy: the `knowledge_copy` fixture)."""
-    return Engine.from_directory(KNOWLEDGE_DIR)
+def fixture_knowledge() -> Path:
+    """The knowledge directory of the end-to-end tests, written once a run: tests/helpers.py's small
+    base (release, platform, six episodes, cast, crew) with related questions. Nothing may change it
+    (reload tests change their own copy: the `knowledge_copy` fixture)."""
+    directory = Path(tempfile.mkdtemp(prefix="lemans-e2e-")) / "knowledge"
+    atexit.register(shutil.rmtree, directory.parent, True)
+    entries = [entry | {"related": RELATED.get(entry["id"], [])} for entry in knowledge_entries()]
+    return write_knowledge(directory, entries)
+
+
+@functools.cache
+def fixture_engine() -> Engine:
+    """The engine over `fixture_knowledge()`, loaded once for the whole run; nothing may reload it."""
+    return Engine.from_directory(fixture_knowledge())
 
 
 def settings_for(tmp_path: Path, **changes: Any) -> Settings:
     """Settings as in production, except that the insights database lives in `tmp_path`."""
-    values: dict[str, Any] = {"token": TOKEN, "knowledge_dir": KNOWLEDGE_DIR}
+    values: dict[str, Any] = {"token": TOKEN, "knowledge_dir": fixture_knowledge()}
     return Settings(**(values | {"database_path": tmp_path / "insights.sqlite3"} | changes))
 
 

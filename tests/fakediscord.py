@@ -213,6 +213,7 @@ class SentInteraction:
     responded_at: float | None = None  # loop clock when the accepted (first) callback arrived
     response: JSON | None = None  # the accepted callback's body
     expired: bool = False
+    token_lifetime: float = 15 * 60.0  # seconds the webhook token works for follow-ups and edits, as on Discord
     original_id: str | None = None  # the message behind @original
     message_ids: list[str] = field(default_factory=list)  # @original and follow-ups
 
@@ -509,10 +510,12 @@ class FakeDiscord:
         locale: str = "en-US",
         guild_locale: str | None = None,
         message: JSON | None = None,
+        token_lifetime: float = 15 * 60.0,
     ) -> SentInteraction:
         """Dispatch INTERACTION_CREATE of type ``kind`` with ``data`` from ``user`` (default: the ordinary
         member) in a guild's channel (True: the default guild's), or with ``guild=False`` in a DM;
-        ``message`` for components."""
+        ``message`` for components. ``token_lifetime``: e.g. 0 for a token whose 15 minutes are over
+        by the time the bot edits the message, however soon that is."""
         user, token = user or self.users.member, "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
         g = self.guild if guild is True else guild or None
         payload: JSON = {"id": snowflake(), "application_id": self.application_id, "type": kind, "data": data}
@@ -530,7 +533,8 @@ class FakeDiscord:
             payload |= {"user": user.payload(), "context": 1, "authorizing_integration_owners": {"0": "0"}}
             payload |= {"app_permissions": str(EVERYONE_PERMISSIONS)}
         payload |= {"channel_id": channel["id"], "channel": channel}
-        self.interactions[payload["id"]] = interaction = SentInteraction(payload["id"], token, payload, self.clock())
+        interaction = SentInteraction(payload["id"], token, payload, self.clock(), token_lifetime=token_lifetime)
+        self.interactions[payload["id"]] = interaction
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
@@ -757,7 +761,8 @@ class FakeDiscord:
         interaction = next((i for i in self.interactions.values() if i.token == token), None)
         if interaction is None or app_id != self.application_id or interaction.responded_at is None:
             return _error(404, 10015, "Unknown Webhook")
-        return _error(401, 50027, "Invalid Webhook Token") if interaction.expired else interaction
+        expired = interaction.expired or self.clock() - interaction.sent_at > interaction.token_lifetime
+        return _error(401, 50027, "Invalid Webhook Token") if expired else interaction
 
     async def _webhook_message(self, call: Call, m: re.Match[str]) -> Reply:
         if isinstance(interaction := self._webhook_interaction(m[1], m[2]), tuple):

@@ -149,6 +149,21 @@ def write_knowledge(directory: Path, entries: Iterable[dict[str, Any]] | None = 
     return directory
 
 
+def entry_line(text: str, entry_id: str, key: str | None = None) -> int:
+    """The line (from 1) of a knowledge file's text where entry `entry_id` starts, or where the value
+    of its `key` does: tests work out the lines they expect in problem messages from the fixture."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert root is not None
+
+    def value(node: yaml.Node, name: str) -> yaml.Node:
+        assert isinstance(node, yaml.MappingNode), node
+        found: yaml.Node = next(v for k, v in node.value if k.value == name)
+        return found
+
+    entry = next(item for item in value(root, "entries").value if value(item, "id").value == entry_id)
+    return (entry if key is None else value(entry, key)).start_mark.line + 1
+
+
 def make_engine(directory: Path) -> Engine:
     return Engine.from_directory(write_knowledge(directory), "en")
 

@@ -1,4 +1,4 @@
-"""End to end: the unmodified bot, the real knowledge base, and a Discord on 127.0.0.1.
+"""End to end: the unmodified bot, the tests' knowledge base, and a Discord on 127.0.0.1.
 
 Everything goes through the real edge: discord.py's HTTP client and gateway, the fake's REST API
 and websocket (tests/fakediscord.py). Faults (rate limits, 5xx, expired tokens, hostile input) are
@@ -24,6 +24,7 @@ from typing import Any
 import discord
 import pytest
 import pytest_asyncio
+import yaml
 
 from bot import runner
 from bot.client import LeMansBot
@@ -38,19 +39,21 @@ from bot.utils.preview import render
 from bot.utils.prose import sentences
 from bot.utils.translator import GERMAN_DESCRIPTIONS, GERMAN_NAMES
 from tests.e2e import (
-    KNOWLEDGE_DIR,
     LAUNCHER,
     NOBODY,
+    PROJECT,
     TOKEN,
     custom_ids,
+    fixture_engine,
+    fixture_knowledge,
     only_embed,
-    real_engine,
     replies_to,
     reply_to,
     running_bot,
     settings_for,
 )
 from tests.fakediscord import FakeDiscord, FakeUser, snowflake
+from tests.helpers import entry_line
 
 Launch = Callable[..., Awaitable[LeMansBot]]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # discord.py colours its log when it thinks it runs in Docker
@@ -58,12 +61,12 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")  # discord.py colours its log when it think
 
 @pytest_asyncio.fixture
 async def launch(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Launch]:
-    """Start a bot (the real knowledge, or `engine`) against the fake; every one is closed afterwards."""
+    """Start a bot (the fixture knowledge, or `engine`) against the fake; every one is closed afterwards."""
     async with contextlib.AsyncExitStack() as stack:
 
         async def start(engine: Engine | None = None, **settings: Any) -> LeMansBot:
             bot_settings = settings_for(tmp_path, **settings)
-            return await stack.enter_async_context(running_bot(fake, bot_settings, engine or real_engine()))
+            return await stack.enter_async_context(running_bot(fake, bot_settings, engine or fixture_engine()))
 
         yield start
 
@@ -74,8 +77,8 @@ async def bot(launch: Launch) -> LeMansBot:
 
 
 def entry_text(entry_id: str, lang: Lang) -> tuple[str, str, tuple[Source, ...]]:
-    """An entry's title, answer and sources in `lang`, from the real knowledge."""
-    entry = real_engine().knowledge.by_id[entry_id]
+    """An entry's title, answer and sources in `lang`, from the fixture knowledge."""
+    entry = fixture_engine().knowledge.by_id[entry_id]
     return getattr(entry.title, lang), getattr(entry.answer, lang), entry.cited
 
 
@@ -214,7 +217,7 @@ async def test_ask_answers_with_the_entry_in_the_right_language(
     assert "footer" not in embed
     assert embed["color"] == COLOUR.value
     buttons = custom_ids(callback.json["data"]["components"])
-    related = real_engine().knowledge.by_id[entry_id].related
+    related = fixture_engine().knowledge.by_id[entry_id].related
     assert [b for b in buttons if b.startswith("lm:rel:")] == [f"lm:rel:{lang}:{r}" for r in related]
     more_sources = len(sources) > len(citations.shown(sources))
     assert [b for b in buttons if b.startswith("lm:src:")] == ([f"lm:src:{lang}:{entry_id}"] if more_sources else [])
@@ -264,7 +267,7 @@ async def test_cast_autocomplete_and_lookup(fake: FakeDiscord, bot: LeMansBot) -
     choices = (await fake.wait_for_callback(everyone)).json["data"]["choices"]
     assert 0 < len(choices) <= 25
     assert all(len(choice["name"]) <= 100 for choice in choices)
-    people = {entry.id for entry in real_engine().knowledge.topic("cast") if entry.aliases}
+    people = {entry.id for entry in fixture_engine().knowledge.topic("cast") if entry.aliases}
     assert {choice["value"] for choice in choices} == people  # people only, no overview topics
 
     typed = await fake.send_command("cast", {"person": "Webr"}, focused="person")
@@ -349,7 +352,7 @@ async def test_a_sixth_message_within_30_seconds_gets_one_slow_down_note_then_si
 async def test_suggestions_only_the_asker_may_choose(
     fake: FakeDiscord, bot: LeMansBot, locale: str, sentence: str
 ) -> None:
-    asked = await fake.send_command("ask", {"question": "mardenborough nissan webber"}, locale=locale)
+    asked = await fake.send_command("ask", {"question": "Lotterer Webber"}, locale=locale)
     callback = await fake.wait_for_callback(asked)
     assert callback.json["type"] == 4
     embed = only_embed(callback)
@@ -358,7 +361,7 @@ async def test_suggestions_only_the_asker_may_choose(
     assert embed["color"] == NEUTRAL.value
     lang: Lang = "de" if locale == "de" else "en"
     buttons = custom_ids(callback.json["data"]["components"])
-    picks = ("cast-mardenborough", "teams-nissan", "cast-webber")
+    picks = ("cast-lotterer", "cast-webber")
     assert buttons == [f"lm:pick:{lang}:{fake.users.member.id}:{e}" for e in picks]
 
     other = await fake.send_component(buttons[0], message=asked.original_id, user=fake.users.admin, locale=locale)
@@ -373,7 +376,7 @@ async def test_suggestions_only_the_asker_may_choose(
     update = await fake.wait_for_callback(chosen)
     assert update.json["type"] == 7  # the message turns into the chosen answer, in the question's language
     answer = only_embed(update)
-    assert shows_entry(answer, "cast-mardenborough", lang)
+    assert shows_entry(answer, "cast-lotterer", lang)
     assert render(update.json).endswith("[ 👍 ] [ 👎 ]")
     assert fake.messages[asked.original_id or ""]["embeds"] == [answer]
 
@@ -412,7 +415,7 @@ async def test_feedback_buttons_thank_privately_and_dispatch_answer_feedback(fak
 
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(KNOWLEDGE_DIR, tmp_path / "knowledge"))
+    return Path(shutil.copytree(fixture_knowledge(), tmp_path / "knowledge"))
 
 
 async def reload(fake: FakeDiscord, user: FakeUser) -> dict[str, Any]:
@@ -431,10 +434,18 @@ async def reload(fake: FakeDiscord, user: FakeUser) -> dict[str, Any]:
     return body
 
 
-def edited(text: str, change: tuple[str, str]) -> str:
-    old, new = change
-    assert text.count(old) == 1, f"the knowledge changed: {old!r} is gone"
-    return text.replace(old, new)
+def rewrite(directory: Path, entry_id: str, change: Callable[[dict[str, Any]], object]) -> str:
+    """Change one entry of the knowledge file as an admin would, and save it; the file's new text."""
+    path = directory / "test.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    change(next(entry for entry in data["entries"] if entry["id"] == entry_id))
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    path.write_text(text, "utf-8")
+    return text
+
+
+def new_date(entry: dict[str, Any]) -> None:
+    entry["answer"] = {"de": "Die Serie erschien am 1. April 2099.", "en": "It came out on 1 April 2099."}
 
 
 async def ask(fake: FakeDiscord, question: str) -> dict[str, Any]:
@@ -443,7 +454,7 @@ async def ask(fake: FakeDiscord, question: str) -> dict[str, Any]:
 
 async def test_reload_is_refused_to_a_member(fake: FakeDiscord, launch: Launch, knowledge_copy: Path) -> None:
     bot = await launch(Engine.from_directory(knowledge_copy), knowledge_dir=knowledge_copy)
-    (knowledge_copy / "release.yaml").unlink()
+    (knowledge_copy / "test.yaml").unlink()
     refused = await reload(fake, fake.users.member)
     assert refused["flags"] == 64
     assert refused["content"] == TEXTS["not_admin"]["en"]
@@ -454,38 +465,36 @@ async def test_reload_by_an_admin_swaps_the_knowledge(fake: FakeDiscord, launch:
     await launch(Engine.from_directory(knowledge_copy), knowledge_dir=knowledge_copy)
     before = await ask(fake, "When was it released?")
     assert "9 June 2017" in before["description"]
-    release = knowledge_copy / "release.yaml"
-    text = edited(release.read_text("utf-8"), ("released on 9 June 2017", "released on 1 April 2099"))
-    release.write_text(
-        edited(text, ("“ erschien am 9. Juni 2017", "“ erschien am 1. April 2099"))
-    )  # both, or check refuses
+    rewrite(knowledge_copy, "release-date", new_date)
 
     report = await reload(fake, fake.users.admin)
     assert report["flags"] == 64
     (embed,) = report["embeds"]
     assert embed["title"] == "Knowledge reloaded"
-    assert embed["description"] == f"{len(real_engine().knowledge)} entries are live."
+    assert embed["description"] == f"{len(fixture_engine().knowledge)} entries are live."
     assert embed["fields"] == [{"name": "Changed (1)", "value": "• release-date", "inline": False}]
     after = await ask(fake, "When was it released?")
-    assert "released on 1 April 2099" in plain(after["description"])
+    assert "1 April 2099" in plain(after["description"])
 
 
 async def test_a_broken_reload_reports_file_and_line_and_keeps_answering(
     fake: FakeDiscord, launch: Launch, knowledge_copy: Path
 ) -> None:
     await launch(Engine.from_directory(knowledge_copy), knowledge_dir=knowledge_copy)
-    release = knowledge_copy / "release.yaml"
-    text = edited(release.read_text("utf-8"), ("released on 9 June 2017", "released on 1 April 2099"))
-    broken = edited(text, ('title: {de: "Veröffentlichung", en: "Release date"}', 'title: {de: "X"}'))
-    release.write_text(broken)
-    line = next(n for n, row in enumerate(broken.splitlines(), 1) if 'title: {de: "X"}' in row)
+
+    def break_title(entry: dict[str, Any]) -> None:
+        new_date(entry)
+        del entry["title"]["en"]
+
+    broken = rewrite(knowledge_copy, "release-date", break_title)
+    line = entry_line(broken, "release-date", "title")
 
     report = await reload(fake, fake.users.owner)
     (embed,) = report["embeds"]
     assert report["flags"] == 64
     assert embed["title"] == "Reload failed"
-    assert f"The previous {len(real_engine().knowledge)} entries keep answering" in embed["description"]
-    assert f"knowledge/release.yaml:{line}: entry 'release-date': missing key 'title.en'" in embed["description"]
+    assert f"The previous {len(fixture_engine().knowledge)} entries keep answering" in embed["description"]
+    assert f"knowledge/test.yaml:{line}: entry 'release-date': missing key 'title.en'" in embed["description"]
     assert "9 June 2017" in (await ask(fake, "When was it released?"))["description"]
 
 
@@ -545,8 +554,8 @@ async def test_sigterm_stops_the_bot_cleanly(fake: FakeDiscord, tmp_path: Path) 
     """`lemans-bot run` as its own process: SIGTERM closes the gateway and the database, exit code 0."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DISCORD_", "FAKE_"))}
     env |= {"FAKE_API_BASE": fake.api_base, "FAKE_GATEWAY": fake.ws_url, "DISCORD_TOKEN": TOKEN}
-    env |= {"KNOWLEDGE_DIR": str(KNOWLEDGE_DIR), "DATABASE_PATH": str(tmp_path / "insights.sqlite3")}
-    env |= {"LOG_LEVEL": "INFO", "WATCH_KNOWLEDGE": "false", "PYTHONPATH": str(KNOWLEDGE_DIR.parent)}
+    env |= {"KNOWLEDGE_DIR": str(fixture_knowledge()), "DATABASE_PATH": str(tmp_path / "insights.sqlite3")}
+    env |= {"LOG_LEVEL": "INFO", "WATCH_KNOWLEDGE": "false", "PYTHONPATH": str(PROJECT)}
     log_file = tmp_path / "stderr.log"  # a file, not a pipe: a full pipe would block the bot
     with log_file.open("wb") as stderr_sink:
         process = await asyncio.create_subprocess_exec(

@@ -23,7 +23,7 @@ import psycopg
 import pytest
 import yaml
 
-from tests.e2e import KNOWLEDGE_DIR, LAUNCHER, TOKEN, only_embed, real_engine
+from tests.e2e import LAUNCHER, PROJECT, TOKEN, fixture_engine, fixture_knowledge, only_embed
 from tests.fakediscord import FakeDiscord, FakeGuild, SentInteraction
 from tests.postgres import free_port
 
@@ -102,13 +102,13 @@ async def eventually(fake: FakeDiscord, predicate: Callable[[], bool]) -> None:
 @pytest.fixture
 async def two_processes(tmp_path: Path, postgres_url: str) -> AsyncIterator[tuple[FakeDiscord, list[BotProcess]]]:
     knowledge = tmp_path / "knowledge"  # shared by both, as a volume or a network share would be
-    shutil.copytree(KNOWLEDGE_DIR, knowledge)
+    shutil.copytree(fixture_knowledge(), knowledge)
     async with FakeDiscord(token=TOKEN, shard_count=2) as fake, AsyncExitStack() as stack:
         fake.add_guild(shard=1, shard_count=2)
         base = {key: value for key, value in os.environ.items() if not key.startswith(("DISCORD_", "FAKE_"))}
         base |= {"FAKE_API_BASE": fake.api_base, "FAKE_GATEWAY": fake.ws_url, "DISCORD_TOKEN": TOKEN}
         base |= {"KNOWLEDGE_DIR": str(knowledge), "DATABASE_URL": postgres_url, "SHARD_COUNT": "2"}
-        base |= {"LOG_LEVEL": "DEBUG", "PYTHONPATH": str(KNOWLEDGE_DIR.parent)}
+        base |= {"LOG_LEVEL": "DEBUG", "PYTHONPATH": str(PROJECT)}
         processes = []
         for shard in (0, 1):
             env = base | {"SHARD_IDS": str(shard), "METRICS_PORT": str(free_port())}
@@ -137,7 +137,7 @@ async def test_two_processes_share_the_shards_the_store_and_the_reload(
         assert UNKNOWABLE[shard] in process.log()
         assert UNKNOWABLE[shard] not in (second if process is first else first).log()
     released = await fake.send_command("ask", {"question": "When was it released?"}, guild=guilds[1])
-    assert (await answered(fake, released))["title"] == real_engine().knowledge.by_id["release-date"].title.en
+    assert (await answered(fake, released))["title"] == fixture_engine().knowledge.by_id["release-date"].title.en
     await eventually(fake, lambda: len(stored(postgres_url)) == 2)
     expected = [(UNKNOWABLE[0], int(guilds[0].id)), (UNKNOWABLE[1], int(guilds[1].id))]
     assert sorted(stored(postgres_url)) == sorted(expected)  # two processes write: either may be first
@@ -154,7 +154,7 @@ async def test_two_processes_share_the_shards_the_store_and_the_reload(
     assert UNKNOWABLE[0] not in embed["description"]
 
     # /reload in one process reloads both
-    release = tmp_path / "knowledge" / "release.yaml"
+    release = tmp_path / "knowledge" / "test.yaml"
     document = yaml.safe_load(release.read_text("utf-8"))
     (entry,) = [entry for entry in document["entries"] if entry["id"] == "release-date"]
     entry["answer"] = {"de": entry["answer"]["de"] + " (Neu geladen.)", "en": entry["answer"]["en"] + " (Reloaded.)"}

@@ -19,11 +19,21 @@ from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError
 from bot.exts.admin import Admin
 from bot.watch import _is_knowledge_file, watch_knowledge
-from tests.helpers import MockBot, MockInteraction, embed_of, invoke, knowledge_entries, make_settings, write_knowledge
+from tests.helpers import (
+    MockBot,
+    MockInteraction,
+    embed_of,
+    entry_line,
+    invoke,
+    knowledge_entries,
+    make_settings,
+    write_knowledge,
+)
 
 OLD = "It came out on 9 June 2017 on Amazon Prime Video."
 NEW = "It came out on Friday, 9 June 2017, on Amazon Prime Video."
 QUESTION = "When did it come out?"
+ENTRIES = len(knowledge_entries())
 
 
 def new_text(directory: Path) -> None:
@@ -32,14 +42,37 @@ def new_text(directory: Path) -> None:
     write_knowledge(directory, entries)
 
 
-def truncate(size: Callable[[int], int]) -> Callable[[Path], None]:
-    def cut(directory: Path) -> None:
+# A fault breaks the knowledge directory and returns what the problem message must contain, its
+# lines worked out from what it wrote (never written down: the fixture may change).
+Fault = Callable[[Path], str]
+
+
+def truncate(size: Callable[[str], int]) -> Fault:
+    """The new content, caught half-written: cut to `size(text)` characters."""
+
+    def cut(directory: Path) -> str:
+        new_text(directory)
         path = directory / "test.yaml"
-        text = path.read_text(encoding="utf-8")
-        new_text(directory)  # the new content, caught half-written
-        path.write_text(path.read_text(encoding="utf-8")[: size(len(text))], encoding="utf-8")
+        text = path.read_text(encoding="utf-8")[: size(path.read_text(encoding="utf-8"))]
+        path.write_text(text, encoding="utf-8")
+        if not text:
+            return "test.yaml: must be a mapping with the key 'entries', found nothing (the file is empty)"
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        assert isinstance(root, yaml.MappingNode)
+        last = root.value[0][1].value[-1]  # the entry the cut ran through
+        entry_id = next(value.value for key, value in last.value if key.value == "id")
+        return f"test.yaml:{last.start_mark.line + 1}: entry {entry_id!r}: missing key 'sources'"
 
     return cut
+
+
+def before_a_middle_entrys_sources(text: str) -> int:
+    return text.index("  sources:", len(text) // 2)
+
+
+def inside_the_first_answer(text: str) -> int:
+    answer = knowledge_entries()[0]["answer"]["de"]
+    return text.index(answer) + len(answer) // 2
 
 
 def unreadable(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
@@ -59,50 +92,55 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
     return deny
 
 
-def put(name: str, content: str | bytes) -> Callable[[Path], None]:
-    """A fault: one more file in the knowledge directory."""
+def put(name: str, content: str | bytes, expected: str) -> Fault:
+    """One more file in the knowledge directory."""
 
-    def fault(directory: Path) -> None:
+    def fault(directory: Path) -> str:
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         (directory / name).write_bytes(data)
+        return expected
 
     return fault
 
 
-def wrong_topic(directory: Path) -> None:
+def wrong_topic(directory: Path) -> str:
     write_knowledge(
         directory, [{**e, "topic": "gossip"} if e["id"] == "cast-webber" else e for e in knowledge_entries()]
     )
+    line = entry_line((directory / "test.yaml").read_text(encoding="utf-8"), "cast-webber", "topic")
+    return f"test.yaml:{line}: entry 'cast-webber': topic: Input should be 'series'"
+
+
+def unchanged(action: Callable[[Path], object], expected: str) -> Fault:
+    def fault(directory: Path) -> str:
+        action(directory)
+        return expected
+
+    return fault
 
 
 LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 10)}]\n" for n in range(7)
 )  # 10^8 strings if every alias were followed anew
 
-FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
-    "malformed-yaml": (
-        put("extra.yaml", "entries:\n  - id: x\n    title: [unclosed\n"),
-        "extra.yaml:4: YAML syntax error",
+FAULTS: dict[str, Fault] = {
+    "malformed-yaml": put(
+        "extra.yaml", "entries:\n  - id: x\n    title: [unclosed\n", "extra.yaml:4: YAML syntax error"
     ),
-    "schema-error": (wrong_topic, "test.yaml:184: entry 'cast-webber': topic: Input should be 'series'"),
-    "truncated-to-nothing": (
-        truncate(lambda n: 0),
-        "test.yaml: must be a mapping with the key 'entries', found nothing (the file is empty)",
+    "schema-error": wrong_topic,
+    "truncated-to-nothing": truncate(lambda text: 0),
+    "truncated-mid-entry": truncate(before_a_middle_entrys_sources),
+    "truncated-mid-string": truncate(inside_the_first_answer),
+    "missing-directory": unchanged(shutil.rmtree, "knowledge: is not a directory"),
+    "no-files-left": unchanged(lambda d: (d / "test.yaml").unlink(), "knowledge: holds no *.yaml files"),
+    "directory-named-yaml": unchanged(
+        lambda d: (d / "notes.yaml").mkdir(), "notes.yaml: cannot be read: [Errno 21] Is a directory"
     ),
-    "truncated-mid-entry": (truncate(lambda n: n // 2), "test.yaml:117: entry 'episode-4': missing key 'sources'"),
-    "truncated-mid-string": (truncate(lambda n: 211), "test.yaml:2: entry 'release-date': missing key 'sources'"),
-    "missing-directory": (shutil.rmtree, "knowledge: is not a directory"),
-    "no-files-left": (lambda d: (d / "test.yaml").unlink(), "knowledge: holds no *.yaml files"),
-    "directory-named-yaml": (
-        lambda d: (d / "notes.yaml").mkdir(),
-        "notes.yaml: cannot be read: [Errno 21] Is a directory",
-    ),
-    "not-utf-8": (put("latin1.yaml", "entries: Größe".encode("latin-1")), "latin1.yaml: cannot be read: 'utf-8' codec"),
-    "nested-too-deeply": (put("deep.yaml", "[" * 5000 + "]" * 5000), "deep.yaml: YAML nested too deeply"),
-    "billion-laughs": (put("laughs.yaml", LAUGHS), "laughs.yaml:1: missing key 'entries'"),
-    "a-list-not-a-mapping": (
-        put("list.yaml", "- id: x\n"),
-        "list.yaml:1: must be a mapping with the key 'entries', found a list",
+    "not-utf-8": put("latin1.yaml", "entries: Größe".encode("latin-1"), "latin1.yaml: cannot be read: 'utf-8' codec"),
+    "nested-too-deeply": put("deep.yaml", "[" * 5000 + "]" * 5000, "deep.yaml: YAML nested too deeply"),
+    "billion-laughs": put("laughs.yaml", LAUGHS, "laughs.yaml:1: missing key 'entries'"),
+    "a-list-not-a-mapping": put(
+        "list.yaml", "- id: x\n", "list.yaml:1: must be a mapping with the key 'entries', found a list"
     ),
 }
 
@@ -121,8 +159,7 @@ def inject(name: str, directory: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     if name == "unreadable-file":
         unreadable(monkeypatch)(directory)
         return "knowledge/test.yaml: cannot be read: [Errno 13] Permission denied"
-    fault, message = FAULTS[name]
-    fault(directory)
+    message = FAULTS[name](directory)
     return message if message.startswith("knowledge:") else f"knowledge/{message}"
 
 
@@ -159,7 +196,7 @@ async def test_the_reload_command_reports_the_fault_and_keeps_answering(
     embed = embed_of(interaction.followup.send)
     assert embed.title == "Reload failed"
     description = (embed.description or "").replace("\\", "")  # markdown escaped for Discord
-    assert description.startswith("The previous 14 entries keep answering.")
+    assert description.startswith(f"The previous {ENTRIES} entries keep answering.")
     assert expected in description
     assert engine.ask(QUESTION).text == OLD
 
@@ -203,7 +240,7 @@ def test_reloads_racing_a_writer_swap_whole_knowledge_or_nothing(directory: Path
     assert outcomes["swapped"] > 0
     assert outcomes["refused"] > 0
     engine.reload()
-    assert len(engine.knowledge) == 14
+    assert len(engine.knowledge) == ENTRIES
 
 
 # --- the watcher ---------------------------------------------------------------------------------
@@ -230,7 +267,8 @@ async def test_a_changed_file_is_picked_up_and_answered_from(
     task = start_watching(engine)
     try:
         await eventually(lambda: "knowledge files changed:" in caplog.text, repeat=lambda: new_text(directory))
-        assert "knowledge files changed: 14 entries, added (), removed (), changed ('release-date',)" in caplog.text
+        changed = f"knowledge files changed: {ENTRIES} entries, added (), removed (), changed ('release-date',)"
+        assert changed in caplog.text
         assert engine.ask(QUESTION).text == NEW
     finally:
         task.cancel()
@@ -252,7 +290,7 @@ async def test_a_broken_file_keeps_the_old_knowledge_until_it_is_fixed(
             for r in caplog.records
             if r.name == "bot.watch" and r.levelno == logging.WARNING and syntax in r.getMessage()
         )
-        assert "the 14 entries before keep answering" in warning.getMessage()
+        assert f"the {ENTRIES} entries before keep answering" in warning.getMessage()
         assert "knowledge/test.yaml:2: YAML syntax error" in warning.getMessage()
         assert engine.ask(QUESTION).text == OLD
 
