@@ -535,17 +535,16 @@ async def test_a_burst_of_100_asks_gets_one_answer_each_within_the_deadline(fake
     )
     await fake.wait_until(lambda: all(sent.responded_at is not None for sent in burst))
 
+    # The fake refuses a callback later than Discord's 3-second deadline (404 10062), like Discord: the
+    # one wall-clock bound here is that behaviour.
     for n, sent in enumerate(burst):
         (callback,) = fake.callbacks_for(sent)
         assert callback.status == 200
         assert only_embed(callback)["title"] == questions[n % 4][1]  # each its own answer
     latencies = [sent.latency or 0.0 for sent in burst]
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
-    p50, p99 = cuts[49], cuts[98]
-    worst = max(latencies)
-    print(f"\n100 concurrent /ask: p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {worst * 1000:.0f} ms")
-    assert p99 < 3.0  # Discord's deadline for the first response
-    assert worst < fake.interaction_deadline
+    p50, p99, worst = (f"{seconds * 1000:.0f} ms" for seconds in (cuts[49], cuts[98], max(latencies)))
+    print(f"\n100 concurrent /ask: p50 {p50}, p99 {p99}, max {worst}")
 
 
 # ---------------------------------------------------------------------------------------- process
@@ -571,14 +570,14 @@ async def test_sigterm_stops_the_bot_cleanly(fake: FakeDiscord, tmp_path: Path) 
         assert only_embed(await fake.wait_for_callback(sent))["title"] == entry_text("release-date", "en")[0]
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 10)
+        await asyncio.wait_for(process.wait(), 30)  # a hang guard; the bound is below
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
     stderr = log_file.read_text("utf-8")
     assert process.returncode == 0, stderr
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # within `docker stop`'s grace period, after which it kills
     assert "Traceback" not in stderr
     assert gateway.closed
     # a normal close handshake (1000: Discord shows the bot offline at once), not 4000 (the session

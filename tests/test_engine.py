@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 from pathlib import Path
 
 import pytest
 
+from bot.core import engine as engine_module
 from bot.core.engine import Engine
-from bot.core.loader import KnowledgeError
+from bot.core.knowledge import Knowledge
+from bot.core.loader import KnowledgeError, load_directory
 from tests.helpers import REAL_KNOWLEDGE
 from tests.knowledge_factory import entry, write
+
+RELEASED = {"de": ["Wann kam die Serie raus?"], "en": ["When was it released?"]}
 
 
 def small_engine(directory: Path) -> Engine:
@@ -21,7 +26,7 @@ def small_engine(directory: Path) -> Engine:
             entry(
                 "release-date",
                 answer={"de": "Am 9. Juni 2017.", "en": "On 9 June 2017."},
-                questions={"de": ["Wann kam die Serie raus?"], "en": ["When was it released?"]},
+                questions=RELEASED,
                 keywords={"de": ["Veröffentlichung"], "en": ["release date"]},
             ),
             entry(
@@ -90,23 +95,35 @@ def test_broken_reload_keeps_the_old_knowledge(tmp_path: Path) -> None:
     assert engine.ask("wann kam die serie raus").entry_id == "release-date"
 
 
-def test_questions_during_reloads_always_get_an_answer(tmp_path: Path) -> None:
+def test_a_question_during_a_reload_is_answered_from_the_whole_old_knowledge_until_the_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deterministic: the reload is held inside reading the files while a question is asked."""
     engine = small_engine(tmp_path)
-    failures: list[str] = []
+    before = engine.knowledge
+    write(tmp_path, "a.yaml", [entry("release-date", answer={"de": "Neu.", "en": "New."}, questions=RELEASED)])
+    reading, go_on = threading.Event(), threading.Event()
 
-    def asker() -> None:
-        for _ in range(300):
-            if engine.ask("who directed it?").entry_id != "director":
-                failures.append("lost")
+    def held(directory: Path) -> Knowledge:
+        reading.set()
+        go_on.wait()
+        return load_directory(directory)
 
-    threads = [threading.Thread(target=asker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for _ in range(20):
-        engine.reload()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    monkeypatch.setattr(engine_module, "load_directory", held)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        reloaded = pool.submit(engine.reload)
+        try:
+            while not reading.wait(0.01):  # the reload is reading the files, or failed before
+                assert not reloaded.done(), reloaded.result()
+            assert engine.knowledge is before
+            assert engine.ask("who directed it?").text == "James Erskine."  # the old knowledge, whole
+            assert engine.ask("When was it released?").text == "On 9 June 2017."
+        finally:
+            go_on.set()
+        reloaded.result()
+
+    assert engine.ask("When was it released?").text == "New."
+    assert engine.answer_entry("director", "en") is None
 
 
 def test_answer_entry_for_a_removed_entry_is_none(tmp_path: Path) -> None:

@@ -192,7 +192,7 @@ def settle(store: InsightStore) -> Tally:
     return store.tally(36_500).result(timeout=10)
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:  # a hang guard
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"

@@ -78,10 +78,18 @@ def test_duplicate_yaml_key_is_reported(tmp_path: Path) -> None:
     assert problems_of(tmp_path) == [f"{tmp_path.name}/a.yaml:4: duplicate key 'topic'"]
 
 
-@pytest.mark.parametrize("content", ["", "- just\n- a list\n", "entries: []\n"])
-def test_wrong_file_shapes_are_rejected(tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "a.yaml: must be a mapping with the key 'entries', found nothing (the file is empty)"),
+        ("- just\n- a list\n", "a.yaml:1: must be a mapping with the key 'entries', found a list"),
+        ("entries: []\n", "a.yaml:1: entries: List should have at least 1 item after validation, not 0"),
+    ],
+    ids=["empty", "a-list", "no-entries"],
+)
+def test_wrong_file_shapes_are_rejected(tmp_path: Path, content: str, problem: str) -> None:
     (tmp_path / "a.yaml").write_text(content, encoding="utf-8")
-    assert len(problems_of(tmp_path)) >= 1
+    assert problems_of(tmp_path) == [f"{tmp_path.name}/{problem}"]
 
 
 def test_missing_or_empty_directory(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def broken(directory: Path) -> None:
     (directory / "test.yaml").write_text("entries: [oops\n", encoding="utf-8")
 
 
-async def eventually(predicate: Callable[[], bool], within: float = 10.0) -> None:
+async def eventually(predicate: Callable[[], bool], within: float = 30.0) -> None:  # a hang guard
     deadline = time.monotonic() + within
     while not predicate():
         assert time.monotonic() < deadline, "timed out"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
 import signal
 import sqlite3
 import subprocess
@@ -182,24 +183,24 @@ def test_python_m_bot_run_stops_cleanly_on_a_signal(tmp_path: Path, signum: sign
     env = {key: value for key, value in os.environ.items() if key not in ("DISCORD_TOKEN", "DATABASE_PATH")}
     env |= {"DISCORD_TOKEN": TOKEN, "KNOWLEDGE_DIR": str(write_knowledge(tmp_path / "knowledge"))}
     env |= {"DATABASE_PATH": str(database), "PYTHONPATH": str(Path(__file__).parent.parent)}
-    process = subprocess.Popen(
-        [sys.executable, "-c", LAUNCHER],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log_file = tmp_path / "stderr.log"  # a file, not a pipe: a full pipe would block the bot
+    with log_file.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
+        )
     try:
         assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 60)  # a hang guard: a stuck start fails, not stalls
+        assert ready, "the bot did not start"
         assert process.stdout.readline() == "ready\n"
         process.send_signal(signum)
-        _, err = process.communicate(timeout=10)
+        process.wait(timeout=30)
     finally:
         if process.returncode is None:
             process.kill()
             process.wait()
 
+    err = log_file.read_text("utf-8")
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert "stopping: closing the gateway and the database" in err
