@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
+import discord.http
+import discord.webhook.async_
 import pytest
 import pytest_asyncio
 
@@ -23,6 +28,34 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
         monkeypatch.setenv(name, "")  # recorded, so what a test sets (loading a .env, say) is undone after it
         monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+@pytest.fixture
+def restore_root_logging() -> Iterator[None]:
+    """`run` and `sync` install discord.py's log handler on the root logger; take it away again."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+class _QuickAsyncio:
+    """asyncio, except that sleep() is capped at 10 ms: discord.py backs off 1+3+5+7+9 s on a 5xx."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(delay: float, result: Any = None) -> Any:
+        return await asyncio.sleep(min(delay, 0.01), result)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """discord.py's retries after a 5xx without their seconds of back-off."""
+    monkeypatch.setattr(discord.webhook.async_, "asyncio", _QuickAsyncio())  # interaction callbacks, follow-ups
+    monkeypatch.setattr(discord.http, "asyncio", _QuickAsyncio())  # channel messages
 
 
 @pytest.fixture

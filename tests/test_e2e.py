@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import re
 import shutil
@@ -17,7 +16,7 @@ import signal
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,16 +138,6 @@ async def test_login_ready_and_the_synced_commands(fake: FakeDiscord, bot: LeMan
     registered = next(c for c in fake.commands[None] if c["name"] == "ask")
     assert interaction.payload["data"]["id"] == registered["id"]
     await fake.wait_for_callback(interaction)
-
-
-@pytest.fixture
-def restore_root_logging() -> Iterator[None]:
-    """`run` and `sync` install discord.py's log handler on the root logger; take it away again."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.mark.usefixtures("restore_root_logging")

@@ -6,16 +6,12 @@ nothing logged an error or a traceback it did not expect, and that no REST call 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import unicodedata
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import discord
-import discord.http
-import discord.webhook.async_
 import pytest
 import pytest_asyncio
 
@@ -46,23 +42,6 @@ CHANNEL_MESSAGES = r"^/channels/\d+/messages$"
 async def bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[LeMansBot]:
     async with running_bot(fake, settings_for(tmp_path), fixture_engine()) as client:
         yield client
-
-
-class _QuickAsyncio:
-    """asyncio, except that sleep() is capped at 10 ms: discord.py backs off 1+3+5+7+9 s on a 5xx."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
-
-    @staticmethod
-    async def sleep(delay: float, result: Any = None) -> Any:
-        return await asyncio.sleep(min(delay, 0.01), result)
-
-
-@pytest.fixture
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(discord.webhook.async_, "asyncio", _QuickAsyncio())  # interaction callbacks, follow-ups
-    monkeypatch.setattr(discord.http, "asyncio", _QuickAsyncio())  # channel messages
 
 
 def title_of(entry_id: str, lang: str) -> str:

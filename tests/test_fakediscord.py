@@ -352,22 +352,9 @@ async def test_a_single_500_is_retried_by_discord_py(fake: FakeDiscord, bot: Min
     assert [c.status for c in fake.calls if c.path.endswith("/messages")] == [500, 200]
 
 
-class _QuickAsyncio:
-    """asyncio, except that sleep() is capped at 10 ms (for discord.py's 1+3+5+7+9 s of 5xx back-off)."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
-
-    @staticmethod
-    async def sleep(delay: float, result: Any = None) -> Any:
-        return await asyncio.sleep(min(delay, 0.01), result)
-
-
-async def test_persistent_500_surfaces_as_http_exception(
-    fake: FakeDiscord, bot: MiniBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("quick_retries")
+async def test_persistent_500_surfaces_as_http_exception(fake: FakeDiscord, bot: MiniBot) -> None:
     """discord.py retries a 5xx five times before it raises; its back-off sleeps are shortened here."""
-    monkeypatch.setattr(discord.webhook.async_, "asyncio", _QuickAsyncio())
     fake.fail_next("POST", r"/callback$", 500, times=5)
     sent = await fake.send_command("fragile")
     await fake.wait_until(lambda: bot.errors)
