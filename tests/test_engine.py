@@ -204,3 +204,56 @@ def test_browsing_asks_the_engine_not_its_knowledge(tmp_path: Path) -> None:
         "Question about director?",
         "Question about cast-overview?",
     ]
+
+
+def race_engine(directory: Path) -> Engine:
+    """A winner who is about 2015 only, and an entry about one person's team mates."""
+    write(
+        directory,
+        "a.yaml",
+        [
+            entry(
+                "winner",
+                topic="race",
+                answer={"de": "Porsche gewann das Rennen 2015.", "en": "Porsche won the race in 2015."},
+                questions={"de": ["Wer hat das Rennen gewonnen?"], "en": ["Who won the race?"]},
+            ),
+            entry(
+                "weather",
+                topic="race",
+                answer={"de": "2016 regnete es.", "en": "It rained in 2016."},
+                questions={"de": ["Wie war das Wetter?"], "en": ["What was the weather like?"]},
+            ),
+            entry("cast-webber", topic="cast", title={"de": "Mark Webber", "en": "Mark Webber"}, aliases=["Webber"]),
+            entry(
+                "cast-lotterer",
+                topic="cast",
+                title={"de": "André Lotterer", "en": "André Lotterer"},
+                aliases=["Lotterer"],
+            ),
+            entry(
+                "team-mates",
+                topic="cast",
+                answer={
+                    "de": "Webbers Teamkollegen: Hartley und Bernhard.",
+                    "en": "Webber's team mates: Hartley, Bernhard.",
+                },
+                questions={"de": ["Wer waren Webbers Teamkollegen?"], "en": ["Who were Webber's team mates?"]},
+            ),
+        ],
+    )
+    return Engine.from_directory(directory)
+
+
+def test_a_year_asked_about_rules_out_entries_that_never_mention_it(tmp_path: Path) -> None:
+    engine = race_engine(tmp_path)
+
+    assert engine.ask("Who won the race in 2015?").entry_id == "winner"
+    assert not engine.ask("Who won the race in 2016?").answered  # the winner entry knows 2015 only
+
+
+def test_an_answer_must_be_about_every_person_the_question_names(tmp_path: Path) -> None:
+    engine = race_engine(tmp_path)
+
+    assert engine.ask("Who were Webber's team mates?").entry_id == "team-mates"
+    assert not engine.ask("Who were Lotterer's team mates?").answered  # the entry is about Webber's
