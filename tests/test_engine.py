@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import engine as engine_module
+from bot.core.answers import Suggestion
 from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
 from bot.core.loader import KnowledgeError, load_directory
@@ -143,7 +144,13 @@ def cast_engine(directory: Path) -> Engine:
         "a.yaml",
         [
             entry("cast-overview", topic="cast", title={"de": "Besetzung", "en": "Cast"}),
-            entry("cast-webber", topic="cast", title={"de": "Mark Webber", "en": "Mark Webber"}, aliases=["Webber"]),
+            entry(
+                "cast-webber",
+                topic="cast",
+                title={"de": "Mark Webber", "en": "Mark Webber"},
+                aliases=["Webber"],
+                related=["cast-lotterer"],
+            ),
             entry("cast-lotterer", topic="cast", title={"de": "André Lotterer", "en": "André Lotterer"}),
             entry("director", topic="crew", aliases=["James Erskine"]),
         ],
@@ -200,6 +207,8 @@ def test_browsing_asks_the_engine_not_its_knowledge(tmp_path: Path) -> None:
     ]
     assert len(engine.topic("en")) == 4
     assert engine.titles("de")["cast-lotterer"] == "André Lotterer"
+    assert engine.related("cast-webber", "de") == [Suggestion("cast-lotterer", "André Lotterer")]
+    assert engine.related("gone", "de") == []
     assert engine.examples("en", ["crew", "release", "cast"]) == [
         "Question about director?",
         "Question about cast-overview?",

@@ -141,6 +141,14 @@ class Engine:
         knowledge = self._knowledge
         return [getattr(entries[0].questions, lang)[0] for entries in map(knowledge.topic, topics) if entries]
 
+    def related(self, entry_id: str, lang: Lang) -> list[Suggestion]:
+        """The entries an entry names as related (the loader checked they exist), in its order; none
+        for an entry a reload removed."""
+        knowledge = self._knowledge
+        entry = knowledge.by_id.get(entry_id)
+        related = [knowledge.by_id[other] for other in entry.related] if entry else []
+        return [Suggestion(other.id, getattr(other.title, lang)) for other in related]
+
     def titles(self, lang: Lang) -> dict[str, str]:
         """Every entry's title, by id."""
         return {entry.id: getattr(entry.title, lang) for entry in self._knowledge.entries}

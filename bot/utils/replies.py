@@ -187,12 +187,10 @@ class Replies:
         alternatives = tuple(s.entry_id for s in answer.suggestions)
         key = (entry_id, lang, answer.links, len(answer.sources), more, feedback, alternatives)
         if key not in self._views:
-            knowledge = self.engine.knowledge
-            entry = knowledge.by_id.get(entry_id)
-            ids = dict.fromkeys([*alternatives, *(entry.related if entry else ())])
-            related = [knowledge.by_id[i] for i in ids if i in knowledge.by_id][:RELATED_MAX]
+            offered = [*answer.suggestions, *self.engine.related(entry_id, lang)]
+            related = list({s.entry_id: s for s in offered}.values())[:RELATED_MAX]  # each once, first place
             items: list[discord.ui.Item[Any]] = [MoreButton(lang, entry_id)] if more else []
-            items += [RelatedButton(lang, r.id, getattr(r.title, lang)) for r in related]
+            items += [RelatedButton(lang, r.entry_id, r.title) for r in related]
             items += source_items(answer)
             if feedback:
                 items += [FeedbackButton(lang, entry_id, helpful=True), FeedbackButton(lang, entry_id, helpful=False)]
