@@ -19,7 +19,7 @@ _OPENERS = frozenset(
 )
 _TAGS = ("right", "correct", "isnt it", "arent they", "didnt they", "wasnt it", "yeah", "oder", "richtig", "gell", "ne")
 _ALREADY = ("yes", "no", "ja", "nein")
-_NO: dict[Lang, str] = {"de": "Nein.", "en": "No."}
+NO: dict[Lang, str] = {"de": "Nein.", "en": "No."}  # put before the answer, with a space
 
 
 def is_yes_no(query: Query) -> bool:
@@ -39,7 +39,7 @@ def lead(query: Query, answer: str, lang: Lang) -> str | None:
     if cleaned.startswith(_ALREADY):
         return None
     stated = {term for term in terms_of_cleaned(cleaned) if _is_count(term)}
-    return _NO[lang] if stated and not claimed <= stated else None
+    return NO[lang] if stated and not claimed <= stated else None
 
 
 def _is_count(term: str) -> bool:
