@@ -59,10 +59,6 @@ class Engine:
     def knowledge(self) -> Knowledge:
         return self._knowledge
 
-    def language(self, text: str, lang: Lang | None = None, fallback: Lang | None = None) -> Lang:
-        """`lang` if forced, else the text's language, else `fallback`, else the default."""
-        return lang or detect_language(text, fallback or self.default_lang, self._knowledge.lexicon)
-
     def ask(
         self, question: str, lang: Lang | None = None, fallback: Lang | None = None, conversation: str | None = None
     ) -> Answer:

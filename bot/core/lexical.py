@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.core.query import Query
 from bot.core.schema import LANGS, Entry, Lang
-from bot.core.text import terms
+from bot.core.text import is_count, terms
 
 _FULL_STRENGTH = 1.0  # a word of the entry's example questions, keywords, aliases or title
 _ANSWER_TEXT_STRENGTH = 0.4  # a word only the answer text uses is weaker evidence
@@ -108,7 +108,6 @@ class LexicalIndex:
         for position, (strength, _) in enumerate(parts):
             for term in strength:
                 postings[term].append(position)
-        self._postings = dict(postings)
         # the same postings as slices of two flat arrays, for scoring every entry a term reaches in one step
         positions: list[int] = []
         strengths: list[float] = []
@@ -156,7 +155,7 @@ class LexicalIndex:
         # what is asked about a person: the words besides the names
         naming = {t for t, options in expanded.items() if any(known in self._people for known, _ in options)}
         unnamed = sum(weight for t, weight in weights.items() if t not in naming)
-        unknown = tuple((t, weights[t]) for t, options in expanded.items() if not options and not _is_claim(t))
+        unknown = tuple((t, weights[t]) for t, options in expanded.items() if not options and not is_count(t))
         matching = [(weights[t], options) for t, options in expanded.items() if options]
         items = self._items
         allowed = self._admitted(episode, years)
@@ -243,7 +242,7 @@ class LexicalIndex:
         if not options:
             # A number no entry has is a detail or a claim to check ("sieben Folgen, oder?"), not a
             # subject; a year no entry has is one (and excludes every entry, see `admitted`).
-            return _MIN_WEIGHT if _is_claim(term) else self._unknown_weight
+            return _MIN_WEIGHT if is_count(term) else self._unknown_weight
         known, _ = max(options, key=lambda option: option[1])
         return max(self._idf[known], _MIN_WEIGHT)
 
@@ -266,7 +265,7 @@ class LexicalIndex:
 
     def _expand(self, term: str) -> _Options:
         """Known terms this question term may mean, with a similarity in 0..1."""
-        if term in self._postings:
+        if term in self._spans:
             return ((term, 1.0),)
         if not _fuzzy_term(term):
             return ()
@@ -322,11 +321,6 @@ def _by_length(vocabulary: Sequence[str]) -> dict[int, tuple[tuple[str, ...], tu
         found[len(term)][0].append(term)
         found[len(term)][1].append(place)
     return {length: (tuple(known), tuple(places)) for length, (known, places) in found.items()}
-
-
-def _is_claim(term: str) -> bool:
-    """A number that is not a year."""
-    return term.isdigit() and not (len(term) == 4 and term[:2] in ("19", "20"))
 
 
 def _fuzzy_term(term: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.core.query import Query
 from bot.core.schema import Lang
-from bot.core.text import clean, terms_of_cleaned
+from bot.core.text import clean, is_count, terms_of_cleaned
 
 _OPENERS = frozenset(
     """is are was were did does do has have had can could will would isnt arent wasnt didnt doesnt
@@ -32,16 +32,11 @@ def lead(query: Query, answer: str, lang: Lang) -> str | None:
     one; None otherwise."""
     if not is_yes_no(query):
         return None
-    claimed = {term for term in query.terms if _is_count(term) and query.weight(term) == 1.0}
+    claimed = {term for term in query.terms if is_count(term) and query.weight(term) == 1.0}
     if not claimed:
         return None
     cleaned = clean(answer)
     if cleaned.startswith(_ALREADY):
         return None
-    stated = {term for term in terms_of_cleaned(cleaned) if _is_count(term)}
+    stated = {term for term in terms_of_cleaned(cleaned) if is_count(term)}
     return NO[lang] if stated and not claimed <= stated else None
-
-
-def _is_count(term: str) -> bool:
-    """A number that is not a year."""
-    return term.isdigit() and not (len(term) == 4 and term[:2] in ("19", "20"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.text import clean, terms_of_cleaned
+from bot.core.text import clean, is_year, terms_of_cleaned
 
 PREVIOUS_WEIGHT = 0.5  # a follow-up's borrowed words count half: the new question leads
 _LEAST_BORROWED = 0.25  # words from more than two questions back are dropped, so a chain stays short
@@ -39,7 +39,7 @@ class Query:
 
     @property
     def years(self) -> tuple[str, ...]:
-        return tuple(t for t in self.terms if len(t) == 4 and t.isdigit() and t[:2] in ("19", "20"))
+        return tuple(t for t in self.terms if is_year(t))
 
     def with_context(self, previous: Query) -> Query:
         """This question read together with `previous`: its own terms lead, the earlier question's

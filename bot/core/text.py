@@ -210,6 +210,15 @@ def _number(word: str) -> str | None:
     return (match.group(1).lstrip("0") or "0") if match else None
 
 
+def is_year(term: str) -> bool:
+    return len(term) == 4 and term.isdigit() and term[:2] in ("19", "20")
+
+
+def is_count(term: str) -> bool:
+    """A number that is not a year: a detail or a claim ("sieben Folgen"), not what a question is about."""
+    return term.isdigit() and not is_year(term)
+
+
 def episode_number(cleaned: str) -> tuple[int | None, str]:
     """Find an episode number in any usual form; return it and the text without the number words."""
     for pattern in _EPISODE_RES:
