@@ -33,7 +33,7 @@ def plain_coverage(index: LexicalIndex, question: str) -> list[float]:
     """Each entry's share of the question, one entry and one term at a time."""
     query = Query.parse(question)
     expanded = {term: index._expand(term) for term in query.terms}
-    weights = {term: index._weight(term, expanded[term]) for term in query.terms}
+    weights = {term: index._weight(term, expanded[term], query) for term in query.terms}
     total = sum(weights.values()) or 1.0
     shares = []
     for item in index._items:
@@ -62,7 +62,7 @@ def test_vectorised_coverage_equals_a_plain_loop(knowledge: Knowledge) -> None:
     for question in questions_for(knowledge):
         query = Query.parse(question)
         expanded = {term: index._expand(term) for term in query.terms}
-        weights = {term: index._weight(term, expanded[term]) for term in query.terms}
+        weights = {term: index._weight(term, expanded[term], query) for term in query.terms}
         matching = [(weights[t], options) for t, options in expanded.items() if options]
         fast = index._coverage(matching, sum(weights.values()) or 1.0)
         assert np.allclose(fast, plain_coverage(index, question)), question

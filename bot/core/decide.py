@@ -19,20 +19,19 @@ import numpy as np
 from bot.core.lexical import LexicalIndex
 from bot.core.query import Query
 from bot.core.schema import Entry
-from bot.core.semantic import SemanticIndex, word_vectors
+from bot.core.semantic import SemanticIndex
 
 SEMANTIC_WEIGHT = 0.3  # the fused score: lexical score / 100 + this times the cosine similarity
 _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-1.250, 1.178, 0.735, 1.118, 1.805, -0.422, 2.106, 0.415, 0.945, 2.127)
+COEFFICIENTS = (-1.194, 1.131, 0.856, 0.978, 1.384, -0.235, 1.687, -0.274, 0.768, 2.266)
 ANSWER_CONFIDENCE = 0.85  # least probability of being right for an answer
 CLEAR_CONFIDENCE = 0.9  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
 SUGGEST_FUSED = 0.35  # least fused score for a candidate to be offered at all
 MOST_UNKNOWN = 0.25  # a question this much made of rare words no entry knows is about something else
-RARE_WORD = 1e-4  # a word this frequent in general language counts half as unknown
 LEAST_COVERAGE = 0.3  # an answer needs some of the question's own words, not only a similar meaning
 # A question naming a person must be explained further: "how tall is Lotterer" is about Lotterer
 # but asks what no entry says, and the name alone would carry it.
@@ -97,20 +96,9 @@ def candidates(query: Query, entries: Sequence[Entry], lexical: LexicalIndex, se
             )
         )
     result.sort(key=lambda c: -c.fused)
-    unknown = sum(weight * _rarity(term, query) for term, weight in found.unknown)
+    unknown = sum(weight for _, weight in found.unknown)
     share = unknown / found.unnamed_weight if found.unnamed_weight else 0.0
     return Candidates(result, share, found.names_someone, found.only_question_words)
-
-
-def _rarity(term: str, query: Query) -> float:
-    """How much a word no entry knows says the question is about something else: little for an
-    everyday word ("remember", "actually"), much for a rare one ("Hamilton", "Gummistiefel") or one
-    the general vocabulary lacks. From the word's frequency in general language."""
-    frequencies = [word_vectors().frequency(word) for word in query.words if word.startswith(term)]
-    known = [f for f in frequencies if f is not None]
-    if not known:
-        return 1.0
-    return RARE_WORD / (RARE_WORD + max(known))
 
 
 def features(found: Candidates) -> tuple[float, ...]:

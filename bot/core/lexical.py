@@ -29,6 +29,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.core.query import Query
 from bot.core.schema import LANGS, Entry, Lang
+from bot.core.semantic import word_vectors
 from bot.core.text import is_count, terms
 
 _FULL_STRENGTH = 1.0  # a word of the entry's example questions, keywords, aliases or title
@@ -47,6 +48,7 @@ _MIN_AFFIX = 5
 _CLOSENESS_CANDIDATES = 48  # the best-covered entries get their example questions compared
 _COVERAGE_SHARE = 0.5
 # Asked of an entry that never answers such a question, these are not its fact ("how tall is Lotterer").
+RARE_WORD = 1e-4  # a word this frequent in general language weighs half an unknown word
 _QUANTITIES = frozenset(("?age", "?count", "?duration", "?size", "?speed", "?weight", "?cost", "?born"))
 _PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named person must be answered about
 
@@ -148,7 +150,7 @@ class LexicalIndex:
 
     def search(self, query: Query) -> LexicalResult:
         expanded = {term: self._expand(term) for term in query.terms}
-        weights = {term: self._weight(term, expanded[term]) * query.weight(term) for term in query.terms}
+        weights = {term: self._weight(term, expanded[term], query) * query.weight(term) for term in query.terms}
         total = sum(weights.values()) or 1.0
         episode, years = query.episode, query.years
         people = {known for options in expanded.values() for known, _ in options if known in self._people}
@@ -238,11 +240,13 @@ class LexicalIndex:
             allowed &= mentions
         return allowed
 
-    def _weight(self, term: str, options: _Options) -> float:
+    def _weight(self, term: str, options: _Options, query: Query) -> float:
         if not options:
             # A number no entry has is a detail or a claim to check ("sieben Folgen, oder?"), not a
             # subject; a year no entry has is one (and excludes every entry, see `admitted`).
-            return _MIN_WEIGHT if is_count(term) else self._unknown_weight
+            if is_count(term):
+                return _MIN_WEIGHT
+            return max(self._unknown_weight * _rarity(term, query), _MIN_WEIGHT)
         known, _ = max(options, key=lambda option: option[1])
         return max(self._idf[known], _MIN_WEIGHT)
 
@@ -368,3 +372,14 @@ def _index_entry(entry: Entry) -> tuple[dict[str, float], tuple[tuple[str, ...],
     if entry.episode is not None:
         strength[f"#ep{entry.episode}"] = _FULL_STRENGTH
     return strength, tuple(dict.fromkeys(examples))
+
+
+def _rarity(term: str, query: Query) -> float:
+    """How much a word no entry knows says: little for an everyday word ("remember", "actually"),
+    much for a rare one ("Hamilton", "Gummistiefel") or one the general vocabulary lacks. From the
+    word's frequency in general language."""
+    frequencies = [word_vectors().frequency(word) for word in query.words if word.startswith(term)]
+    known = [f for f in frequencies if f is not None]
+    if not known:
+        return 1.0
+    return RARE_WORD / (RARE_WORD + max(known))

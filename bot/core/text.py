@@ -128,7 +128,9 @@ _STOPWORDS = frozenset(
     thanks thx cheers someone anyone somebody anybody guy guys dude dudes bloke lad chap fella
     digga alter leute kurze frage nee ne jo jep gell oda richtig stimmt stimmts danke merci servus
     moin gruezi grussgott weiss jemand irgendwer wisst ihr sag mir sagt mal kurz halt eben bissl
-    bisschen irgendwie quasi echt wirklich typ typen kerl kerle
+    bisschen irgendwie quasi echt wirklich typ typen kerl kerle bzw usw zb
+    isch gsi het hend hei gha cho vo uf bim de d z em en nid nod ned scho au oppis opper zame hoi
+    nomol gits ma hob
     """.split()
 )
 
