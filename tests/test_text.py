@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import clean, detect_language, episode_number, fold, terms
+from bot.core.text import clean, detect_language, episode_number, fold, quantities, terms
 
 
 def test_fold_handles_case_accents_and_sharp_s() -> None:
@@ -63,3 +63,19 @@ def test_language_detection(text: str, lang: str) -> None:
 def test_language_falls_back_when_the_text_does_not_tell() -> None:
     assert detect_language("Webber?", "de") == "de"
     assert detect_language("Webber?", "en") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Es gab 60 Autos am Start.", {"?count"}),
+        ("Each episode runs about 26 minutes.", {"?count", "?duration"}),
+        ("gut drei Wochen vor dem 9. Juni 2017", {"?count", "?duration"}),
+        ("Released on 9 June 2017.", set()),  # a date counts nothing
+        ("He was born in 1987.", {"?born"}),
+        ("The circuit is 13.6 km long.", {"?count", "?size"}),
+        ("Hülkenberg won with Porsche.", set()),
+    ],
+)
+def test_quantities_an_answer_states(text: str, expected: set[str]) -> None:
+    assert set(quantities(text)) == expected

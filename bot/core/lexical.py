@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.core.query import Query
 from bot.core.schema import LANGS, Entry, Lang
 from bot.core.semantic import word_vectors
-from bot.core.text import is_count, terms
+from bot.core.text import is_count, quantities, terms
 
 _FULL_STRENGTH = 1.0  # a word of the entry's example questions, keywords, aliases or title
 _ANSWER_TEXT_STRENGTH = 0.4  # a word only the answer text uses is weaker evidence
@@ -353,7 +353,8 @@ def _index_entry(entry: Entry) -> tuple[dict[str, float], tuple[tuple[str, ...],
     """The entry's terms with their strength, and its example questions as terms."""
     strength: dict[str, float] = {}
     for lang in LANGS:
-        for term in _knowledge_terms(getattr(entry.answer, lang)):
+        answer = getattr(entry.answer, lang)
+        for term in (*_knowledge_terms(answer), *quantities(answer)):
             strength[term] = _ANSWER_TEXT_STRENGTH
     examples: list[tuple[str, ...]] = []
     for lang in LANGS:

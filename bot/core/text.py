@@ -221,6 +221,42 @@ def is_count(term: str) -> bool:
     return term.isdigit() and not is_year(term)
 
 
+# What kind of quantity a text states, so an entry whose answer gives a count or a duration
+# answers "how many…"/"how long…" without an example question worded that way.
+_QUANTITY_OF_ANSWER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (concept, re.compile(pattern))
+    for concept, pattern in (
+        ("?duration", r"\b(?:\d+|ein|eine|einer|a|an|one|two|three|four|five|six|zwei|drei|vier|funf|sechs|gut|good)"
+         r"\s+(?:\w+\s+)?(?:min|minute|minuten|minutes|stunde|stunden|hour|hours|tag|tage|tagen|day|days|woche"
+         r"|wochen|week|weeks|monat|monate|monaten|month|months|jahr|jahre|jahren|year|years)\b"),
+        ("?age", r"\b(?:\d+ (?:jahre alt|jahrig|years old|year old)|alter von|aged? \d+|mit \d+ jahren)\b"),
+        ("?born", r"\b(?:geboren|born|jahrgang)\b"),
+        ("?speed", r"\b\d+ ?(?:km/h|kmh|mph|stundenkilometer)"),
+        ("?size", r"\b\d+(?:[.,]\d+)? ?(?:km|kilometer|kilometres|kilometers|meter|metres|meters|m|cm|miles|meilen)\b"),
+        ("?weight", r"\b\d+(?:[.,]\d+)? ?(?:kg|kilogramm|kilograms|tonnen|tons|tonnes|pfund|lbs)\b"),
+        ("?cost", r"(?:[$€£] ?\d|\b\d+(?:[.,]\d+)? ?(?:euro|dollar|dollars|pfund|pounds|usd|eur)\b)"),
+    )
+)  # fmt: skip
+
+
+_MONTHS = (
+    "januar|january|februar|february|marz|march|april|mai|may|juni|june|juli|july|august|september"
+    "|oktober|october|november|dezember|december"
+)
+_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+\d{{1,2}}\s+\d{{4}}\b")
+
+
+def quantities(text: str) -> tuple[str, ...]:
+    """The quantity concepts ("?count", "?duration", …) a knowledge text states: "?count" for any
+    number that is not a year, the others by their units."""
+    cleaned = fold(text)
+    found = [concept for concept, pattern in _QUANTITY_OF_ANSWER if pattern.search(cleaned)]
+    words = _DATE.sub(" ", clean(text)).split()  # the 9 of "9 June" counts nothing
+    if any(is_count(number) for word in words if (number := _number(word)) is not None):
+        found.append("?count")
+    return tuple(found)
+
+
 def episode_number(cleaned: str) -> tuple[int | None, str]:
     """Find an episode number in any usual form; return it and the text without the number words."""
     for pattern in _EPISODE_RES:
