@@ -79,3 +79,9 @@ def test_language_falls_back_when_the_text_does_not_tell() -> None:
 )
 def test_quantities_an_answer_states(text: str, expected: set[str]) -> None:
     assert set(quantities(text)) == expected
+
+
+def test_chat_and_racing_shorthand_is_written_out() -> None:
+    assert clean("who got P2 at LM?") == "who got second place at le mans"
+    assert terms("eps how long") == terms("episodes how long")
+    assert "retir" in terms("jann car DNF why")

@@ -180,11 +180,20 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+# Shorthand of chat and of racing, written out so it meets the knowledge's words.
+_SHORTHAND = {
+    "ep": "episode", "eps": "episodes", "lm": "le mans", "dnf": "retired", "dnfs": "retired",
+    "p1": "first place", "p2": "second place", "p3": "third place", "og": "original",
+    "prod": "production", "docu": "documentary", "b4": "before", "irl": "real", "pls": "please",
+    "ca": "circa", "fzg": "fahrzeug", "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years",
+}  # fmt: skip
+
+
 def clean(text: str) -> str:
-    """Folded words only: Discord mentions, emoji, links and punctuation gone."""
+    """Folded words only: Discord mentions, emoji, links and punctuation gone, shorthand written out."""
     text = _DISCORD_MARKUP.sub(" ", text)
-    words = _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).strip()
-    return _TWENTY_FOUR_HOURS.sub("24h", words)
+    words = _NON_WORD.sub(" ", fold(text)).replace("_", " ").split()
+    return _TWENTY_FOUR_HOURS.sub("24h", " ".join(_SHORTHAND.get(word, word) for word in words))
 
 
 def stem(word: str) -> str:
