@@ -22,6 +22,7 @@ import pickle
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,10 @@ import yaml
 
 from benchmarks.common import KNOWLEDGE, PYTHON, ROOT, machine, questions, ratio, rss_kib, table
 from benchmarks.synthetic import generate
+from bot.core.fileformat import KnowledgeFile
 from bot.core.knowledge import Knowledge
 from bot.core.loader import SOURCES_FILE
-from bot.core.schema import Entry, KnowledgeFile
+from bot.core.schema import Entry
 
 TARGET_MIB = 90
 SYNTHETIC = 10_000
@@ -53,7 +55,9 @@ def child(source: str) -> None:
     if source == "real":  # validated as the loader does, without building the Knowledge
         files = [path for path in sorted(KNOWLEDGE.glob("*.yaml")) if path.name != SOURCES_FILE]
         entries: tuple[Entry, ...] = tuple(
-            e for path in files for e in KnowledgeFile.model_validate(yaml.safe_load(path.read_text("utf-8"))).entries
+            e.record()
+            for path in files
+            for e in KnowledgeFile.model_validate(yaml.safe_load(path.read_text("utf-8"))).entries
         )
     else:
         entries = pickle.loads(Path(source).read_bytes())
@@ -62,7 +66,7 @@ def child(source: str) -> None:
     knowledge = Knowledge(entries)
     _ = knowledge.semantic  # both retrievers, as a running bot has them
     gc.collect()
-    text = sum(len(s.encode()) for entry in entries for s in _strings(entry.model_dump()))
+    text = sum(len(s.encode()) for entry in entries for s in _strings(asdict(entry)))
     print(json.dumps({"entries": len(knowledge), "alone": alone, "built": rss_kib(), "text": text}))
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bot.core import fileformat
 from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
 from bot.core.loader import load_directory
@@ -73,7 +74,7 @@ def engine(count: int) -> Engine:
 
 def generate(count: int, seed: int = 2015, templates: Sequence[Entry] | None = None) -> tuple[Entry, ...]:
     """`count` valid entries with unique ids and aliases, the same for the same arguments."""
-    return tuple(Entry.model_validate(data) for data in generate_data(count, seed, templates))
+    return tuple(fileformat.Entry.model_validate(data).record() for data in generate_data(count, seed, templates))
 
 
 def generate_data(count: int, seed: int = 2015, templates: Sequence[Entry] | None = None) -> Iterator[dict[str, Any]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.core import citations
+from bot.core import citations, fileformat
 from bot.core.answers import Suggestion
 from bot.core.engine import Engine
 from bot.core.schema import LANGS, Lang, Source
@@ -43,7 +43,7 @@ def test_bullet_list_says_how_many_were_left_out() -> None:
 
 def source(number: int, **extra: str) -> Source:
     fields = {"publisher": f"Zeitung {number}", "url": f"https://example.org/{number}", "language": "de"}
-    return Source.model_validate({"id": f"s{number}", "kind": "press", **fields, **extra})
+    return fileformat.Source.model_validate({"id": f"s{number}", "kind": "press", **fields, **extra}).record()
 
 
 def test_sources_field_names_the_best_three_as_links_in_the_answers_language() -> None:

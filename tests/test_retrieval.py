@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.core import fileformat
 from bot.core.decide import Match
 from bot.core.knowledge import Knowledge
 from bot.core.query import Query
@@ -14,7 +15,7 @@ from tests.knowledge_factory import entry
 
 
 def make(entry_id: str, de: list[str], en: list[str], **extra: Any) -> Entry:
-    return Entry.model_validate(entry(entry_id, questions={"de": de, "en": en}, **extra))
+    return fileformat.Entry.model_validate(entry(entry_id, questions={"de": de, "en": en}, **extra)).record()
 
 
 @pytest.fixture(scope="module")

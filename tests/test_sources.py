@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.core import citations
+from bot.core import citations, fileformat
 from bot.core.loader import KnowledgeError, load_directory
 from bot.core.schema import Source
 from tests.knowledge_factory import SOURCE_ID, SOURCES, entry, write, write_sources
@@ -22,7 +22,7 @@ def problems_of(directory: Path) -> list[str]:
 
 def source(**fields: Any) -> Source:
     base = {"id": "s", "publisher": "Stuttgarter Nachrichten", "url": "https://example.org/a", "language": "de"}
-    return Source.model_validate({"kind": "press", **base, **fields})
+    return fileformat.Source.model_validate({"kind": "press", **base, **fields}).record()
 
 
 # ---------------------------------------------------------------------------------------- registry

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 from bot.core.decide import Match
@@ -87,7 +87,7 @@ class Answer:
             "score": round(self.score, 1),
             "lang": self.lang,
             "suggestions": [{"entry": s.entry_id, "title": s.title} for s in self.suggestions],
-            "sources": [source.model_dump(exclude_none=True) for source in self.sources],
+            "sources": [{k: v for k, v in asdict(source).items() if v is not None} for source in self.sources],
             "links": [{"label": link.label, "url": link.url} for link in self.links],
         }
 

@@ -19,8 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.core import parity
+from bot.core.fileformat import Entry, KnowledgeFile, Source, SourcesFile
 from bot.core.knowledge import Knowledge
-from bot.core.schema import Entry, KnowledgeFile, Source, SourcesFile
 from bot.core.text import fold
 
 SOURCES_FILE = "sources.yaml"
@@ -103,25 +103,23 @@ def load_directory(directory: Path) -> Knowledge:
         problems.extend(_related_problems(located))
     if problems:
         raise KnowledgeError(problems)
-    known = parity.vocabulary(item.entry for item in located)
+    sources = {source_id: source.record() for source_id, source in registry.sources.items()}
+    entries = tuple(item.entry.record(tuple(sources[i] for i in item.entry.sources)) for item in located)
+    known = parity.vocabulary(entries)
     problems.extend(
-        Problem(item.file, item.line_of("answer"), item.entry.id, f"German and English differ: {difference}")
-        for item in located
-        for difference in parity.differences(item.entry, known)
+        Problem(item.file, item.line_of("answer"), entry.id, f"German and English differ: {difference}")
+        for item, entry in zip(located, entries, strict=True)
+        for difference in parity.differences(entry, known)
     )
     if problems:
         raise KnowledgeError(problems)
-    entries = tuple(
-        item.entry.model_copy(update={"cited": tuple(registry.sources[i] for i in item.entry.sources)})
-        for item in located
-    )
     cited = {source for entry in entries for source in entry.sources}
     warnings = tuple(
         str(Problem(registry.file, registry.lines[source_id], None, f"source {source_id!r} is cited by no entry"))
         for source_id in registry.sources
         if source_id not in cited
     )
-    return Knowledge(entries, sources=tuple(registry.sources.values()), warnings=warnings)
+    return Knowledge(entries, sources=tuple(sources.values()), warnings=warnings)
 
 
 def _load_sources(root: Path) -> tuple[_Registry, list[Problem]]:

@@ -1,15 +1,13 @@
-"""The knowledge-file schema: what an admin may write in `knowledge/*.yaml`.
+"""The knowledge as the core uses it: plain frozen records, built by the loader from the validated files.
 
-Validation lives here (pydantic) so that a typo in a file is reported with its exact
-place instead of surfacing later as a wrong answer.
+What an admin may write, and its validation, is `fileformat.py` (pydantic); these records import no
+validation library, so answering from an already validated, cached knowledge base never loads one.
 """
 
 from __future__ import annotations
 
-import datetime
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from dataclasses import dataclass
+from typing import Literal
 
 Lang = Literal["de", "en"]
 LANGS: tuple[Lang, ...] = ("de", "en")
@@ -23,135 +21,64 @@ TITLE_MAX = 100
 ANSWER_MAX = 4000
 RELATED_MAX = 3  # what people most often ask next, shown as buttons under the answer
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-SourceId = EntryId
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")]
-# A publication date as precise as it is known: "2017", "2017-03" or "2017-06-09".
-PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
 SourceKind = Literal["press", "review", "official", "reference", "blog"]
 SourceLang = Literal["de", "en", "fr", "it"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """One text in both languages."""
+
+    de: str
+    en: str
 
 
-class Localized(_Strict):
-    """One text in both languages; both are required so no user gets a half-translated bot."""
-
-    de: Text
-    en: Text
-
-
-class LocalizedTitle(Localized):
-    de: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
-    en: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
-
-
-class LocalizedAnswer(Localized):
-    de: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ANSWER_MAX)]
-    en: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ANSWER_MAX)]
-
-
-class LocalizedList(_Strict):
+@dataclass(frozen=True, slots=True)
+class Phrases:
     """Phrases in both languages (example questions or keywords)."""
 
-    de: list[Text] = Field(min_length=1)
-    en: list[Text] = Field(min_length=1)
+    de: list[str]
+    en: list[str]
 
 
-class OptionalLocalizedList(_Strict):
-    de: list[Text] = Field(default_factory=list)
-    en: list[Text] = Field(default_factory=list)
-
-
-class Source(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
     """One publication that entries cite by id, so a reader sees who said it, when, and where to read it."""
 
-    id: SourceId
-    publisher: Text
-    headline: Text | None = None
-    author: Text | None = None
-    date: PartialDate | None = None
-    url: Url
+    id: str
+    publisher: str
+    headline: str | None
+    author: str | None
+    date: str | None  # as precise as it is known: "2017", "2017-03" or "2017-06-09"
+    url: str
     language: SourceLang
     kind: SourceKind
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_as_text(cls, value: Any) -> Any:
-        """An unquoted 2017-06-09 reaches us as a date; it means the same as the quoted one."""
-        return value.isoformat() if isinstance(value, datetime.date) else value
 
-
-class SourcesFile(_Strict):
-    """`knowledge/sources.yaml`: a mapping with one key, `sources`."""
-
-    sources: list[Source] = Field(min_length=1)
-
-
-class Link(_Strict):
+@dataclass(frozen=True, slots=True)
+class Link:
     """A button under an answer (where to watch, the trailer, the organiser's page)."""
 
-    label: LocalizedTitle
-    url: Url
+    label: Localized
+    url: str
 
 
-class Entry(_Strict):
-    """One answerable fact (or one honestly unknown one, `status: unknown`).
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One answerable fact (or one honestly unknown one, `status: unknown`); `sources` are the ids
+    it cites, `cited` those sources themselves."""
 
-    `sources` are ids from `sources.yaml`; the loader resolves them into `cited`, which the YAML
-    itself may not set. `parity_exceptions` lists numbers or names that one language's answer
-    deliberately has and the other's lacks."""
-
-    id: EntryId
+    id: str
     topic: Topic
-    status: Literal["known", "unknown"] = "known"
-    title: LocalizedTitle
-    answer: LocalizedAnswer
-    questions: LocalizedList
-    keywords: OptionalLocalizedList = OptionalLocalizedList()
-    aliases: list[Text] = Field(default_factory=list)
-    episode: Annotated[int, Field(ge=1, le=99)] | None = None
-    related: list[EntryId] = Field(default_factory=list, max_length=RELATED_MAX)
-    sources: list[SourceId]  # required even when empty, so a missing line is noticed
-    links: list[Link] = Field(default_factory=list, max_length=3)
-    parity_exceptions: list[Text] = Field(default_factory=list)
-    cited: tuple[Source, ...] = Field(default=(), exclude=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _cited_is_not_written(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "cited" in data:
-            raise ValueError("unknown key 'cited' (list source ids under 'sources')")
-        return data
-
-    @model_validator(mode="after")
-    def _facts_have_sources(self) -> Entry:
-        if self.status == "known" and not self.sources:
-            raise ValueError("a known fact needs at least one source under 'sources'")
-        if len(set(self.sources)) != len(self.sources):
-            raise ValueError("the same source is listed twice")
-        return self
-
-    @field_validator("related")
-    @classmethod
-    def _unique_related(cls, related: list[str]) -> list[str]:
-        if len(set(related)) != len(related):
-            raise ValueError("the same entry is listed twice")
-        return related
-
-    @field_validator("aliases")
-    @classmethod
-    def _unique_aliases(cls, aliases: list[str]) -> list[str]:
-        folded = [a.casefold() for a in aliases]
-        if len(set(folded)) != len(folded):
-            raise ValueError("the same alias is listed twice")
-        return aliases
-
-
-class KnowledgeFile(_Strict):
-    """A knowledge file is a mapping with one key, `entries`."""
-
-    entries: list[Entry] = Field(min_length=1)
+    status: Literal["known", "unknown"]
+    title: Localized
+    answer: Localized
+    questions: Phrases
+    keywords: Phrases
+    aliases: list[str]
+    episode: int | None
+    related: list[str]
+    sources: list[str]
+    links: list[Link]
+    parity_exceptions: list[str]
+    cited: tuple[Source, ...]
