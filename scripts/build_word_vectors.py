@@ -67,7 +67,7 @@ def main() -> None:
         [max(wordfreq.word_frequency(words[k], "de"), wordfreq.word_frequency(words[k], "en")) for k in keys]
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
+    np.savez(  # uncompressed: loading it need not inflate 4 MB on every start
         args.out,
         words=np.array("\n".join(keys)),
         vectors=quantised,

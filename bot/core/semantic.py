@@ -28,16 +28,20 @@ SMOOTHING = 1e-4  # the "a" of a word's weight a / (a + frequency): lower weighs
 
 
 class WordVectors:
-    """The word table: a unit vector per text from the vectors of the words it knows."""
+    """The word table: a unit vector per text from the vectors of the words it knows.
+
+    The vectors stay quantised (int8 and a scale per word) until a text uses them: a question needs
+    a few rows, and decoding all 36 000 would cost a fresh process more than the answer."""
 
     def __init__(self, path: Path) -> None:
         with np.load(path) as table:
             words = str(table["words"]).split("\n")
-            self._vectors = table["vectors"].astype(np.float32) * table["scale"][:, None]
+            self._quantised = table["vectors"]
+            self._scale = table["scale"]
             self._frequency = table["frequency"]
         self._weights = SMOOTHING / (SMOOTHING + self._frequency)  # smooth inverse frequency: "the" ~ 0
-        self._row = {word: row for row, word in enumerate(words)}
-        self.dimensions = int(self._vectors.shape[1])
+        self._row = dict(zip(words, range(len(words)), strict=True))
+        self.dimensions = int(self._quantised.shape[1])
 
     def frequency(self, word: str) -> float | None:
         """How often the word occurs in general German or English text (0..1), if the table has it."""
@@ -54,7 +58,8 @@ class WordVectors:
         if not rows:
             return None
         weights = np.asarray([self._weights[row] * scale(word) for word, row in rows], dtype=np.float32)
-        vector: Vector = weights @ self._vectors[[row for _, row in rows]]
+        picked = [row for _, row in rows]
+        vector: Vector = weights @ (self._quantised[picked].astype(np.float32) * self._scale[picked][:, None])
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else None
 
