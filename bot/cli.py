@@ -1,7 +1,7 @@
 """Command line: ask and chat offline, check the knowledge, report unanswered questions, run or sync the bot.
 
-Only `run`, `sync` and `show` import discord.py, so asking offline starts fast; none needs a token
-but `run` and `sync`.
+Only `run`, `sync` and `show` import discord.py, and only a knowledge base that is not in the cache
+brings in YAML and pydantic, so asking offline starts fast; none needs a token but `run` and `sync`.
 """
 
 from __future__ import annotations
@@ -12,18 +12,20 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from dotenv import load_dotenv
-
 from bot.config import MAX_RETENTION_DAYS, Settings, SettingsError, knowledge_failure
 from bot.core import citations
 from bot.core.answers import Answer
+from bot.core.cache import KnowledgeCache
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError, load_directory
 from bot.core.schema import LANGS, Lang
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    load_dotenv(".env")  # the working directory's, like the default knowledge and database paths
+    if Path(".env").is_file():  # the working directory's, like the default knowledge and database paths
+        from dotenv import load_dotenv
+
+        load_dotenv(".env")
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -40,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(settings) if args.command == "run" else sync(settings, args.guild)
     try:
-        engine = Engine.from_directory(directory, settings.default_lang)
+        engine = Engine.from_directory(directory, settings.default_lang, KnowledgeCache(settings.cache_dir))
     except KnowledgeError as exc:
         print(knowledge_failure(exc, directory), file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from bot.core.schema import LANGS, Lang
 # project root), or set KNOWLEDGE_DIR and DATABASE_PATH; an installed package carries no knowledge.
 DEFAULT_KNOWLEDGE_DIR = Path("knowledge")
 DEFAULT_DATABASE_PATH = Path("data/insights.sqlite3")
+DEFAULT_CACHE_DIR = Path(".cache")
 NO_KNOWLEDGE = "Set KNOWLEDGE_DIR to the folder of the knowledge files, or run the bot where knowledge/ is."
 MAX_RETENTION_DAYS = 36_500  # a century; more is a typo, and would overflow date arithmetic
 
@@ -33,6 +34,7 @@ VARIABLES = (
     "SHARD_IDS",
     "METRICS_PORT",
     "SPOILER_TAGS",
+    "CACHE_DIR",
 )
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
@@ -143,6 +145,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count in this process
     metrics_port: int | None = None  # None: no Prometheus endpoint
     spoiler_tags: bool = True  # race results in ||spoiler|| tags, for fans who have not watched yet
+    cache_dir: Path = DEFAULT_CACHE_DIR  # validated, indexed knowledge, so a new process starts fast
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -164,4 +167,5 @@ class Settings:
             shard_ids=shard_ids,
             metrics_port=_port("METRICS_PORT"),
             spoiler_tags=_flag("SPOILER_TAGS", True),
+            cache_dir=Path(os.environ.get("CACHE_DIR", "").strip() or DEFAULT_CACHE_DIR),
         )

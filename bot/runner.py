@@ -21,6 +21,7 @@ import discord
 from bot import metrics
 from bot.client import LeMansBot
 from bot.config import Settings, knowledge_failure
+from bot.core.cache import KnowledgeCache
 from bot.core.engine import Engine
 from bot.core.loader import KnowledgeError
 
@@ -139,7 +140,8 @@ def _prepare(settings: Settings) -> LeMansBot | int:
     handler.addFilter(_RedactToken(settings.token))
     discord.utils.setup_logging(handler=handler, level=level)
     try:
-        engine = Engine.from_directory(settings.knowledge_dir, settings.default_lang)
+        cache = KnowledgeCache(settings.cache_dir)
+        engine = Engine.from_directory(settings.knowledge_dir, settings.default_lang, cache)
     except KnowledgeError as exc:
         print(knowledge_failure(exc, settings.knowledge_dir), file=sys.stderr)
         return 2

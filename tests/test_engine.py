@@ -10,9 +10,10 @@ import pytest
 
 from bot.core import engine as engine_module
 from bot.core.answers import Suggestion
+from bot.core.cache import KnowledgeCache
 from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
-from bot.core.loader import KnowledgeError, load_directory
+from bot.core.loader import KnowledgeError, Texts, load_texts
 from tests.helpers import REAL_KNOWLEDGE
 from tests.knowledge_factory import entry, write
 
@@ -86,6 +87,31 @@ def test_reload_reports_changes_and_swaps(tmp_path: Path) -> None:
     assert engine.answer_entry("release-date", "en").text == "New."  # type: ignore[union-attr]
 
 
+def test_a_reload_of_unchanged_files_keeps_the_knowledge_as_it_is(tmp_path: Path) -> None:
+    engine = small_engine(tmp_path)
+    before = engine.knowledge
+    path = tmp_path / "a.yaml"
+    path.write_bytes(path.read_bytes())  # saved again, unchanged
+    report = engine.reload()
+    assert (report.count, report.added, report.removed, report.changed) == (2, (), (), ())
+    assert engine.knowledge is before
+
+
+def test_an_edit_that_changes_no_entry_is_still_read(tmp_path: Path) -> None:
+    """Only identical bytes are skipped: a new comment is read and validated (and changes no entry)."""
+    engine = small_engine(tmp_path)
+    before = engine.knowledge
+    path = tmp_path / "a.yaml"
+    path.write_text("# checked by the editor\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    report = engine.reload()
+    assert (report.count, report.added, report.removed, report.changed) == (2, (), (), ())
+    assert engine.knowledge is not before
+    assert engine.knowledge.fingerprint != before.fingerprint
+    path.write_text("entries: [\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError):
+        engine.reload()
+
+
 def test_broken_reload_keeps_the_old_knowledge(tmp_path: Path) -> None:
     engine = small_engine(tmp_path)
     before = engine.knowledge
@@ -105,12 +131,12 @@ def test_a_question_during_a_reload_is_answered_from_the_whole_old_knowledge_unt
     write(tmp_path, "a.yaml", [entry("release-date", answer={"de": "Neu.", "en": "New."}, questions=RELEASED)])
     reading, go_on = threading.Event(), threading.Event()
 
-    def held(directory: Path) -> Knowledge:
+    def held(texts: Texts, cache: KnowledgeCache | None) -> Knowledge:
         reading.set()
         go_on.wait()
-        return load_directory(directory)
+        return load_texts(texts, cache)
 
-    monkeypatch.setattr(engine_module, "load_directory", held)
+    monkeypatch.setattr(engine_module, "load_texts", held)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         reloaded = pool.submit(engine.reload)
         try:

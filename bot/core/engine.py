@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -13,10 +14,13 @@ from bot.core import premise
 from bot.core.answers import MAX_QUESTION_LENGTH, Answer, Suggestion, compose, entry_answer, refusal
 from bot.core.followup import Conversations, leans_on_previous
 from bot.core.knowledge import Knowledge
-from bot.core.loader import load_directory
+from bot.core.loader import load_directory, load_texts, read_directory
 from bot.core.query import Query
 from bot.core.schema import Entry, Lang, Topic
 from bot.core.text import clean, detect_language
+
+if TYPE_CHECKING:
+    from bot.core.cache import KnowledgeCache
 
 AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
 PERSON_CUTOFF = 90  # a typed name names a person only this close (rapidfuzz ratio) to one of their names
@@ -43,17 +47,21 @@ class ReloadReport:
 class Engine:
     """Answers questions from the current knowledge; `reload` swaps in new knowledge atomically."""
 
-    def __init__(self, knowledge: Knowledge, directory: Path, default_lang: Lang = "en") -> None:
+    def __init__(
+        self, knowledge: Knowledge, directory: Path, default_lang: Lang = "en", cache: KnowledgeCache | None = None
+    ) -> None:
         self._knowledge = knowledge
         self.directory = directory
         self.default_lang: Lang = default_lang
+        self._cache = cache
         self._reload_lock = threading.Lock()
         self.conversations = Conversations()
 
     @classmethod
-    def from_directory(cls, directory: Path, default_lang: Lang = "en") -> Engine:
-        """Load and validate `directory`; raises KnowledgeError listing every problem."""
-        return cls(load_directory(directory), directory, default_lang)
+    def from_directory(cls, directory: Path, default_lang: Lang = "en", cache: KnowledgeCache | None = None) -> Engine:
+        """Load and validate `directory` (or take what `cache` kept for the same texts); raises
+        KnowledgeError listing every problem."""
+        return cls(load_directory(directory, cache), directory, default_lang, cache)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -170,11 +178,14 @@ class Engine:
 
     def reload(self) -> ReloadReport:
         """Re-read the directory and swap it in, fully built; on any problem raise KnowledgeError and
-        keep the old."""
+        keep the old. Texts identical to the current knowledge's keep it as it is (nothing changed)."""
         with self._reload_lock:
-            fresh = load_directory(self.directory)
-            _ = fresh.semantic
             old = self._knowledge
+            texts = read_directory(self.directory)
+            if texts.fingerprint == old.fingerprint:
+                return ReloadReport(len(old), (), (), ())
+            fresh = load_texts(texts, self._cache)
+            _ = fresh.semantic
             self._knowledge = fresh
         return ReloadReport(
             count=len(fresh),

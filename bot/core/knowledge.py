@@ -17,17 +17,36 @@ class Knowledge:
     """A validated, indexed set of entries. Never mutated after construction (the lookups it caches
     are derived from the entries alone)."""
 
-    __slots__ = ("_by_topic", "_episodes", "_names", "_semantic", "by_id", "entries", "lexical", "sources", "warnings")
+    __slots__ = (
+        "_by_topic",
+        "_episodes",
+        "_names",
+        "_semantic",
+        "by_id",
+        "entries",
+        "fingerprint",
+        "lexical",
+        "sources",
+        "warnings",
+    )
 
     def __init__(
-        self, entries: tuple[Entry, ...], *, sources: tuple[Source, ...] = (), warnings: tuple[str, ...] = ()
+        self,
+        entries: tuple[Entry, ...],
+        *,
+        sources: tuple[Source, ...] = (),
+        warnings: tuple[str, ...] = (),
+        fingerprint: str = "",
+        indexes: tuple[LexicalIndex, SemanticIndex] | None = None,
     ) -> None:
+        """`indexes`: both built before over exactly these entries (by the cache), taken as they are."""
         self.entries = entries
         self.sources = sources  # the whole registry, cited or not
         self.warnings = warnings  # odd but harmless findings of the loader, e.g. a source nobody cites
+        self.fingerprint = fingerprint  # of the files' texts it was loaded from ("" if not from files)
         self.by_id: Mapping[str, Entry] = MappingProxyType({entry.id: entry for entry in entries})
-        self.lexical = LexicalIndex(entries)
-        self._semantic: SemanticIndex | None = None
+        self.lexical = LexicalIndex(entries) if indexes is None else indexes[0]
+        self._semantic: SemanticIndex | None = None if indexes is None else indexes[1]
         by_topic: dict[Topic, list[Entry]] = {}
         for entry in entries:
             by_topic.setdefault(entry.topic, []).append(entry)

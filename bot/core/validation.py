@@ -1,17 +1,14 @@
-"""Read and validate a knowledge directory, reporting every problem with file, line and entry.
+"""Validate a knowledge directory's texts, reporting every problem with file, line and entry.
 
-Nothing is half-loaded: `load_directory` either returns a complete `Knowledge` or raises
-`KnowledgeError` listing all problems found, so a caller can keep serving what it had. Entries cite
-sources by id from `sources.yaml`; what is odd but harmless (a source nobody cites) is a warning
-carried on the `Knowledge`, not a problem.
+Entries cite sources by id from `sources.yaml`; what is odd but harmless (a source nobody cites) is
+a warning carried on the `Knowledge`, not a problem. Reached through `loader.load_directory`.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,9 +18,9 @@ from pydantic import BaseModel, ValidationError
 from bot.core import parity
 from bot.core.fileformat import Entry, KnowledgeFile, Source, SourcesFile
 from bot.core.knowledge import Knowledge
+from bot.core.loader import SOURCES_FILE, File, KnowledgeError, Problem, Texts
 from bot.core.text import fold
 
-SOURCES_FILE = "sources.yaml"
 _FORMS = {  # what a field that failed its pattern should look like, for the problem message
     "date": "a date like 2017, 2017-06 or 2017-06-09",
     "url": "an address starting with http:// or https://",
@@ -35,28 +32,6 @@ PLATFORM_HOSTS = frozenset({"www.primevideo.com"})
 _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)  # libyaml's, if PyYAML was built with it
 _FAST_MAX_DEPTH = 200  # PyYAML's own composer runs out of Python stack a little deeper
 _KINDS: dict[type, str] = {list: "a list", str: "plain text", int: "a number", float: "a number", bool: "true/false"}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in the knowledge directory, located as precisely as the file allows."""
-
-    file: str
-    line: int | None
-    entry: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {f'entry {self.entry!r}: ' if self.entry else ''}{self.message}"
-
-
-class KnowledgeError(Exception):
-    """The directory is not usable; `problems` says why, every one of them."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the knowledge base:\n" + "\n".join(map(str, problems)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +59,12 @@ class _Registry:
     usable: bool = True
 
 
-def load_directory(directory: Path) -> Knowledge:
-    """Validate every `*.yaml` file in `directory` and build the knowledge, or raise KnowledgeError."""
-    if not directory.is_dir():
-        raise KnowledgeError([Problem(str(directory), None, None, "is not a directory")])
-    files = sorted(path for path in directory.glob("*.yaml") if path.name != SOURCES_FILE)
-    if not files:
-        raise KnowledgeError([Problem(str(directory), None, None, "holds no *.yaml files")])
-    registry, problems = _load_sources(directory)
+def validate(texts: Texts) -> Knowledge:
+    """Validate every file read and build the knowledge, or raise KnowledgeError."""
+    registry, problems = _load_sources(texts)
     located: list[_Located] = []
-    for path in files:
-        found, file_problems = _load_file(path, directory)
+    for file in texts.files:
+        found, file_problems = _load_file(file)
         located.extend(found)
         problems.extend(file_problems)
     problems.extend(_cross_file_problems(located))
@@ -119,15 +89,15 @@ def load_directory(directory: Path) -> Knowledge:
         for source_id in registry.sources
         if source_id not in cited
     )
-    return Knowledge(entries, sources=tuple(sources.values()), warnings=warnings)
+    return Knowledge(entries, sources=tuple(sources.values()), warnings=warnings, fingerprint=texts.fingerprint)
 
 
-def _load_sources(root: Path) -> tuple[_Registry, list[Problem]]:
-    name = f"{root.name}/{SOURCES_FILE}"
+def _load_sources(texts: Texts) -> tuple[_Registry, list[Problem]]:
+    name = f"{texts.directory.name}/{SOURCES_FILE}"
     registry = _Registry(name, {}, {})
-    if not (root / SOURCES_FILE).is_file():  # then every cited id is reported as unknown
+    if texts.sources is None:  # then every cited id is reported as unknown
         return registry, []
-    node, parsed, problems = _read(root / SOURCES_FILE, root, SourcesFile, "sources")
+    node, parsed, problems = _read(texts.sources, SourcesFile, "sources")
     if parsed is None or node is None:
         return _Registry(name, {}, {}, usable=False), problems
     nodes = _value(node, "sources")
@@ -144,26 +114,23 @@ def _load_sources(root: Path) -> tuple[_Registry, list[Problem]]:
     return registry, problems
 
 
-def _load_file(path: Path, root: Path) -> tuple[list[_Located], list[Problem]]:
-    node, parsed, problems = _read(path, root, KnowledgeFile, "entries")
+def _load_file(file: File) -> tuple[list[_Located], list[Problem]]:
+    node, parsed, problems = _read(file, KnowledgeFile, "entries")
     if parsed is None or node is None:
         return [], problems
     assert isinstance(parsed, KnowledgeFile)
     entry_nodes = _value(node, "entries")
     nodes = entry_nodes.value if entry_nodes is not None else []
-    name = f"{root.name}/{path.name}"
-    return [_Located(e, name, n) for e, n in zip(parsed.entries, nodes, strict=True)], problems
+    return [_Located(e, file.name, n) for e, n in zip(parsed.entries, nodes, strict=True)], problems
 
 
 def _read(
-    path: Path, root: Path, model: type[KnowledgeFile | SourcesFile], key: str
+    file: File, model: type[KnowledgeFile | SourcesFile], key: str
 ) -> tuple[yaml.Node | None, BaseModel | None, list[Problem]]:
     """One file parsed and validated against `model`, with every problem located."""
-    name = f"{root.name}/{path.name}"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [Problem(name, None, None, f"cannot be read: {exc}")]
+    name, text = file.name, file.text
+    if text is None:
+        return None, None, [Problem(name, None, None, file.unreadable)]
     try:
         node, data = _parse(text)
     except yaml.YAMLError as exc:
