@@ -54,7 +54,6 @@ _PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named per
 
 _Options = tuple[tuple[str, float], ...]  # known terms a question term may mean, with their similarity
 _Matching = list[tuple[float, _Options]]  # (weight, options) of each question term that reaches a known term
-_Recall = Callable[[Sequence[str]], float]  # the share of the question that some shared known terms explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +185,12 @@ class LexicalIndex:
         for options in expanded.values():
             for known, sim in options:
                 reached[known] = max(reached.get(known, 0.0), sim)
-        recall_of = _recall(matching, total)
+        # each known term's share of an example's precision, worked out once for all the candidates
+        gains = {known: self._idf[known] * sim for known, sim in reached.items()}
+        recall = _Recall(matching, total)
         hits = []
         for position, cov in zip(candidates.tolist(), coverage[candidates].tolist(), strict=True):
-            close = self._closeness(items[position], reached, recall_of)
+            close = _closeness(items[position], gains, recall)
             score = 100 * (_COVERAGE_SHARE * cov + (1 - _COVERAGE_SHARE) * close)
             hits.append(LexicalHit(position, score, cov, close))
         hits.sort(key=lambda hit: (-hit.score, hit.position))
@@ -250,23 +251,6 @@ class LexicalIndex:
         known, _ = max(options, key=lambda option: option[1])
         return max(self._idf[known], _MIN_WEIGHT)
 
-    def _closeness(self, item: _Indexed, reached: dict[str, float], recall_of: _Recall) -> float:
-        """Weighted F1 between the question and the entry's closest example question; `reached` is the
-        best similarity with which the question reaches each known term. Only examples sharing a term
-        are read (an example sharing none scores 0)."""
-        sharing = 0
-        for known in reached:
-            sharing |= item.example_terms.get(known, 0)
-        best = 0.0
-        while sharing:
-            number = (sharing & -sharing).bit_length() - 1
-            sharing &= sharing - 1
-            shared = [t for t in item.examples[number] if t in reached]
-            precision = sum(self._idf[t] * reached[t] for t in shared) / item.example_weights[number]
-            recall = recall_of(shared)
-            best = max(best, 2 * precision * recall / (precision + recall))
-        return best
-
     def _expand(self, term: str) -> _Options:
         """Known terms this question term may mean, with a similarity in 0..1."""
         if term in self._spans:
@@ -288,25 +272,54 @@ class LexicalIndex:
         return tuple(found.items())
 
 
-def _recall(matching: _Matching, total: float) -> _Recall:
-    """The recall of a set of shared known terms: each question term's weight times its best option
-    among them. Terms with one option (nearly all) are summed per known term in advance."""
-    single: dict[str, float] = {}
-    several = []
-    for weight, options in matching:
-        if len(options) == 1:
-            known, sim = options[0]
-            single[known] = single.get(known, 0.0) + weight * sim
-        else:
-            several.append((weight, options))
+class _Recall:
+    """What an example's recall is summed from: each question term's weight times its best option
+    among the terms the example shares, over the question's total. Terms with one option (nearly
+    all) are summed per known term in advance."""
 
-    def recall(shared: Sequence[str]) -> float:
-        found = sum(single.get(known, 0.0) for known in shared)
-        for weight, options in several:
-            found += weight * max((sim for known, sim in options if known in shared), default=0.0)
-        return found / total
+    __slots__ = ("several", "single", "total")
 
-    return recall
+    def __init__(self, matching: _Matching, total: float) -> None:
+        self.single: dict[str, float] = {}
+        self.several: _Matching = []
+        self.total = total
+        for weight, options in matching:
+            if len(options) == 1:
+                known, sim = options[0]
+                self.single[known] = self.single.get(known, 0.0) + weight * sim
+            else:
+                self.several.append((weight, options))
+
+
+def _closeness(item: _Indexed, gains: dict[str, float], recall: _Recall) -> float:
+    """Weighted F1 between the question and the entry's closest example question; `gains` holds each
+    known term the question reaches with its IDF times the best similarity it is reached with. Only
+    examples sharing a term are read (an example sharing none scores 0)."""
+    sharing = 0
+    for known in gains:
+        sharing |= item.example_terms.get(known, 0)
+    single, several = recall.single, recall.several
+    best = 0.0
+    while sharing:
+        number = (sharing & -sharing).bit_length() - 1
+        sharing &= sharing - 1
+        example = item.examples[number]
+        gained = found = 0.0  # summed in the example's order
+        for term in example:
+            gain = gains.get(term)
+            if gain is not None:
+                gained += gain
+                found += single.get(term, 0.0)
+        if several:
+            shared = [term for term in example if term in gains]
+            for weight, options in several:
+                found += weight * max((sim for known, sim in options if known in shared), default=0.0)
+        precision = gained / item.example_weights[number]
+        recalled = found / recall.total
+        close = 2 * precision * recalled / (precision + recalled)
+        if close > best:
+            best = close
+    return best
 
 
 def _example_terms(examples: Sequence[tuple[str, ...]]) -> dict[str, int]:
