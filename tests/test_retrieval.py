@@ -107,3 +107,8 @@ def test_ambiguous_question_gives_suggestions_not_an_answer(index: Knowledge) ->
 def test_nothing_in_common_means_no_suggestions(index: Knowledge) -> None:
     match = decide(index, "zzzz yyyy")
     assert (match.kind, match.suggestions) == ("none", ())
+
+
+def test_an_everyday_word_no_entry_knows_weighs_less_than_a_rare_one(index: Knowledge) -> None:
+    found = dict(index.lexical.search(Query.parse("when was it released remember verstappen")).unknown)
+    assert found["rememb"] < found["verstapp"] / 2
