@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -83,12 +84,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ask(engine: Engine, questions: Iterable[str], lang: Lang | None, *, as_json: bool) -> int:
-    for line in questions:
-        question, conversation = _question(line.rstrip("\n")) if as_json else (line.rstrip("\n"), None)
-        if not as_json and not question.strip():
-            continue
-        answer = engine.ask(question, lang=lang, conversation=conversation)
-        print(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else _render(answer), flush=True)
+    try:
+        for line in questions:
+            question, conversation = _question(line.rstrip("\n")) if as_json else (line.rstrip("\n"), None)
+            if not as_json and not question.strip():
+                continue
+            answer = engine.ask(question, lang=lang, conversation=conversation)
+            print(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else _render(answer), flush=True)
+    except BrokenPipeError:  # the reader left (`… | head`): stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return 141
     return 0
 
 

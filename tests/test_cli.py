@@ -94,6 +94,26 @@ def test_ask_does_not_import_discord(knowledge: Path) -> None:
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, check=False).returncode == 0
 
 
+def test_ask_stops_quietly_when_the_reader_leaves(knowledge: Path) -> None:
+    """`python -m bot ask < questions | head -1`: no traceback when the pipe closes early."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--knowledge", str(knowledge)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdin.write("When was it released?\n" * 2000)  # within a pipe's buffer
+    process.stdin.close()
+    assert process.stdout.readline()
+    process.stdout.close()  # the reader leaves while answers are still coming
+    assert process.wait() == 141
+    assert process.stderr.read() == ""
+
+
 def test_check_reports_ok_and_problems(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(knowledge)]) == 0
     captured = capsys.readouterr()
