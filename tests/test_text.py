@@ -81,7 +81,8 @@ def test_quantities_an_answer_states(text: str, expected: set[str]) -> None:
     assert set(quantities(text)) == expected
 
 
-def test_chat_and_racing_shorthand_is_written_out() -> None:
+def test_shorthand_and_everyday_words_meet_the_knowledges_words() -> None:
     assert clean("who got P2 at LM?") == "who got second place at le mans"
     assert terms("eps how long") == terms("episodes how long")
     assert "retir" in terms("jann car DNF why")
+    assert terms("Wie viele Fahrzeuge standen auf dem Podest?") == terms("Wie viele Autos standen auf dem Podium?")

@@ -180,12 +180,17 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-# Shorthand of chat and of racing, written out so it meets the knowledge's words.
+# Shorthand of chat and of racing written out, and everyday words put as the knowledge puts them.
 _SHORTHAND = {
     "ep": "episode", "eps": "episodes", "lm": "le mans", "dnf": "retired", "dnfs": "retired",
     "p1": "first place", "p2": "second place", "p3": "third place", "og": "original",
     "prod": "production", "docu": "documentary", "b4": "before", "irl": "real", "pls": "please",
-    "ca": "circa", "fzg": "fahrzeug", "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years",
+    "ca": "circa", "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years",
+    # everyday words for what the knowledge calls otherwise
+    "fzg": "auto", "fahrzeug": "auto", "fahrzeuge": "autos", "wagen": "auto", "bolide": "auto", "boliden": "autos",
+    "podest": "podium", "podestplatz": "podium", "podestplatze": "podium", "kollege": "teamkollege",
+    "kollegen": "teamkollegen", "kollegin": "teamkollegin", "noob": "beginner", "noobs": "beginners",
+    "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
 }  # fmt: skip
 
 
