@@ -26,7 +26,7 @@ _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-0.828, 1.369, 0.491, 1.028, 1.326, -0.459, 1.418, -0.231, -1.953, 1.492)
+COEFFICIENTS = (-1.127, 1.110, 1.017, 1.356, 1.907, -1.059, 1.658, 0.179, -1.948, 1.231)
 ANSWER_CONFIDENCE = 0.85  # least probability of being right for an answer
 CLEAR_CONFIDENCE = 0.9  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
