@@ -13,7 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     KNOWLEDGE_DIR=/app/knowledge \
-    DATABASE_PATH=/app/data/insights.sqlite3
+    DATABASE_PATH=/app/data/insights.sqlite3 \
+    CACHE_DIR=/app/data/cache
 
 WORKDIR /app
 COPY pyproject.toml README.md .ci/constraints.txt ./
@@ -22,7 +23,7 @@ COPY bot ./bot
 RUN pip install -c constraints.txt . && rm -rf build constraints.txt
 COPY knowledge ./knowledge
 
-# An unprivileged user; it may write only the SQLite folder (unused with DATABASE_URL).
+# An unprivileged user; it may write only the data folder (SQLite, unused with DATABASE_URL; the knowledge cache).
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin lemans \
     && mkdir -p /app/data && chown lemans /app/data
 USER lemans
