@@ -26,7 +26,7 @@ _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-1.127, 1.110, 1.017, 1.356, 1.907, -1.059, 1.658, 0.179, -1.948, 1.231)
+COEFFICIENTS = (-1.401, 0.916, 0.736, 1.725, 1.193, -1.329, 1.829, 0.211, -2.110, 2.218)
 ANSWER_CONFIDENCE = 0.85  # least probability of being right for an answer
 CLEAR_CONFIDENCE = 0.9  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
