@@ -52,12 +52,15 @@ def make_bot(kind: str, token: str, database: Path) -> commands.Bot | commands.A
     from bot.client import LeMansBot
     from bot.config import DEFAULT_KNOWLEDGE_DIR, Settings
     from bot.core.engine import Engine
+    from bot.runner import tune_gc
 
     settings = Settings(token=token, knowledge_dir=DEFAULT_KNOWLEDGE_DIR, database_path=database)
     engine = Engine.from_directory(settings.knowledge_dir)
     if kind == "edge":
         engine = Answered(engine)
-    return LeMansBot(settings, engine, guild_ready_timeout=0.05)
+    bot = LeMansBot(settings, engine, guild_ready_timeout=0.05)
+    tune_gc()  # as `lemans-bot run` does
+    return bot
 
 
 def Answered(engine: Any) -> Any:

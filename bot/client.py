@@ -81,6 +81,9 @@ class LeMansBot(commands.AutoShardedBot):
             help_command=None,
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),  # echoed user text never pings anyone
+            # No message cache: nothing reads it (button presses carry their message), and keeping the
+            # last 1,000 messages, embeds and buttons included, cost memory and garbage-collector time.
+            max_messages=None,
             tree_cls=LeMansTree,
             shard_count=settings.shard_count,
             **options,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -21,13 +22,18 @@ from tests.postgres import Cluster, PostgresMissing, server_binaries
 
 
 @pytest.fixture(autouse=True)
-def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Nothing from the developer's shell or .env reaches a test: every variable the bot reads is unset,
-    and each test runs in an empty working directory (where `.env`, `knowledge/` and `data/` are looked for)."""
+    and each test runs in an empty working directory (where `.env`, `knowledge/` and `data/` are looked for).
+    Nor does a test's `run` leave its garbage-collector tuning to the tests after it."""
     for name in VARIABLES:
         monkeypatch.setenv(name, "")  # recorded, so what a test sets (loading a .env, say) is undone after it
         monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 @pytest.fixture

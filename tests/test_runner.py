@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import select
@@ -97,6 +98,22 @@ def test_start_never_syncs_the_command_tree(settings: Settings, monkeypatch: pyt
     assert runner.run(settings) == 0
 
     tree_sync.assert_not_awaited()
+
+
+def test_run_freezes_what_start_up_built_and_collects_the_young_less_often(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def start(bot: LeMansBot, token: str) -> None:
+        found["threshold"] = gc.get_threshold()[0]
+        found["engine scanned"] = any(thing is bot.engine for thing in gc.get_objects())
+
+    found: dict[str, object] = {}
+    monkeypatch.setattr(LeMansBot, "start", start)
+
+    assert runner.run(settings) == 0
+
+    assert found == {"threshold": runner.GC_YOUNG_THRESHOLD, "engine scanned": False}
+    assert runner.GC_YOUNG_THRESHOLD > 700  # CPython's default
 
 
 @pytest.mark.parametrize(("guild_id", "where"), [(None, "globally"), (42, "to guild 42")])
