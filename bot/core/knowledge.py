@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -12,6 +13,10 @@ from bot.core.schema import Entry, Lang, Source, Topic
 from bot.core.semantic import SemanticIndex
 from bot.core.text import clean
 
+# Decisions kept for questions asked again. Bounded, as the keys are users' words: this many questions
+# of up to 500 characters are about 1.5 MiB (benchmarks.hostile_memory); the short ones people ask, far less.
+DECISIONS_KEPT = 256
+
 
 class Knowledge:
     """A validated, indexed set of entries. Never mutated after construction (the lookups it caches
@@ -19,6 +24,8 @@ class Knowledge:
 
     __slots__ = (
         "_by_topic",
+        "_decided",
+        "_deciding",
         "_episodes",
         "_names",
         "_semantic",
@@ -53,6 +60,8 @@ class Knowledge:
         self._by_topic = {topic: tuple(found) for topic, found in by_topic.items()}
         self._episodes = {entry.episode: entry for entry in entries if entry.episode is not None}
         self._names: dict[Topic | None, Names] = {}
+        self._decided: dict[tuple[tuple[str, ...], tuple[str, ...]], Match] = {}  # oldest first
+        self._deciding = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -71,8 +80,21 @@ class Knowledge:
         return self._semantic
 
     def match(self, query: Query) -> Match:
-        """The decision for one question, from both retrievers."""
-        return decide(candidates(query, self.entries, self.lexical, self.semantic))
+        """The decision for one question, from both retrievers. The retrievers read only its terms and
+        words (and weights, which only a question read with an earlier one has), so a question that
+        is asked again in those words gets the decision made before, without matching again."""
+        if query.weights:
+            return decide(candidates(query, self.entries, self.lexical, self.semantic))
+        key = (query.terms, query.words)
+        found = self._decided.get(key)
+        if found is None:
+            found = decide(candidates(query, self.entries, self.lexical, self.semantic))
+        with self._deciding:  # the most recently asked last; the least recently asked leaves first
+            self._decided.pop(key, None)
+            self._decided[key] = found
+            if len(self._decided) > DECISIONS_KEPT:
+                del self._decided[next(iter(self._decided))]
+        return found
 
     def topic(self, topic: Topic) -> tuple[Entry, ...]:
         return self._by_topic.get(topic, ())
