@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
 import threading
@@ -152,6 +153,21 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(tmp_path: Path) -
     knowledge = load_directory(directory, KnowledgeCache(blocked))
     assert answers(knowledge, directory) == answers(load_directory(directory), directory)
     assert list(tmp_path.glob("**/*.pickle")) == []
+
+
+def test_knowledge_that_cannot_be_pickled_is_still_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, validations: list[Texts]
+) -> None:
+    directory = tmp_path / "knowledge"
+    small_knowledge(directory)
+
+    def unpicklable(*args: object, **kwargs: object) -> bytes:
+        raise TypeError("cannot pickle '_thread.lock' object")
+
+    monkeypatch.setattr(pickle, "dumps", unpicklable)
+    knowledge = load_directory(directory, KnowledgeCache(tmp_path / "cache"))
+    assert answers(knowledge, directory) == answers(load_directory(directory), directory)
+    assert list((tmp_path / "cache").glob("*")) == []
 
 
 def test_writers_at_once_leave_one_whole_file(tmp_path: Path, validations: list[Texts]) -> None:

@@ -60,13 +60,13 @@ class KnowledgeCache:
         )
 
     def store(self, texts: Texts, knowledge: Knowledge) -> None:
-        """Keep `knowledge` (built from `texts`) with both its indexes; a folder that cannot be
-        written leaves things as they are."""
-        built = (knowledge.entries, knowledge.sources, knowledge.warnings, knowledge.lexical, knowledge.semantic)
-        payload = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
+        """Keep `knowledge` (built from `texts`) with both its indexes; what cannot be kept (a folder
+        that cannot be written, an index that cannot be pickled) leaves things as they are."""
         import tempfile  # here: a cached start writes nothing
 
+        built = (knowledge.entries, knowledge.sources, knowledge.warnings, knowledge.lexical, knowledge.semantic)
         try:
+            payload = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
             data = FORMAT + _key(texts) + hashlib.sha256(payload).digest() + payload
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".knowledge-", suffix=".tmp")
@@ -77,7 +77,7 @@ class KnowledgeCache:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
-        except OSError:
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
             return
 
     def _path(self, texts: Texts) -> Path:
