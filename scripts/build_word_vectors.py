@@ -1,4 +1,4 @@
-"""Build bot/data/word_vectors.npz: one small vector per word, for the semantic retriever.
+"""Build bot/data/word_vectors/: one small vector per word, for the semantic retriever.
 
 Why a table: Google's Universal Sentence Encoder (multilingual v3) bridges words no keyword list has
 ("gefilmt" ~ "gedreht", "Kiwi" ~ "New Zealander") and German to English, but loading it costs ~2 s
@@ -12,7 +12,7 @@ per-word scale, with its frequency in general language (the larger of German and
 which the retriever weighs it.
 
     pip install -e ".[vectors]"
-    python scripts/build_word_vectors.py            # writes bot/data/word_vectors.npz
+    python scripts/build_word_vectors.py            # writes bot/data/word_vectors/
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def vocabulary(knowledge: Path) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", type=Path, default=Path("knowledge"))
-    parser.add_argument("--out", type=Path, default=Path("bot/data/word_vectors.npz"))
+    parser.add_argument("--out", type=Path, default=Path("bot/data/word_vectors"))
     args = parser.parse_args()
     words = vocabulary(args.knowledge)
     keys = sorted(words)
@@ -66,15 +66,13 @@ def main() -> None:
     frequency = np.array(
         [max(wordfreq.word_frequency(words[k], "de"), wordfreq.word_frequency(words[k], "en")) for k in keys]
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(  # uncompressed: loading it need not inflate 4 MB on every start
-        args.out,
-        words=np.array("\n".join(keys)),
-        vectors=quantised,
-        scale=scale.astype(np.float32),
-        frequency=frequency.astype(np.float32),
-    )
-    print(f"{len(keys)} words x {DIMENSIONS} dimensions -> {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+    # plain files, nothing compressed: the bot memory-maps the vectors and reads a few rows a question
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "words.txt").write_bytes("\n".join(keys).encode("utf-8"))
+    np.save(args.out / "vectors.npy", quantised)
+    np.save(args.out / "scale.npy", scale.astype(np.float32))
+    np.save(args.out / "frequency.npy", frequency.astype(np.float32))
+    print(f"{len(keys)} words x {DIMENSIONS} dimensions -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -102,6 +102,7 @@ def _code() -> str:
         origin = spec.origin if spec is not None and spec.origin else ""
         stat = os.stat(origin) if origin else None
         digest.update(f"\0{name}\0{origin}\0{stat.st_mtime_ns if stat else ''}".encode())
-    table = TABLE.stat()
-    digest.update(f"\0{TABLE.name}\0{table.st_size}\0{table.st_mtime_ns}".encode())
+    for path in sorted(TABLE.iterdir()):
+        stat = path.stat()
+        digest.update(f"\0{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     return digest.hexdigest()

@@ -2,7 +2,7 @@
 
 It bridges what no keyword list has: other words for the same thing ("gefilmt" ~ "gedreht",
 "Kiwi" ~ "New Zealander") and German to English. A text's vector is the weighted mean of its
-words' vectors from a static table (`bot/data/word_vectors.npz`, built once from Google's
+words' vectors from a static table (`bot/data/word_vectors/`, built once from Google's
 multilingual Universal Sentence Encoder by `scripts/build_word_vectors.py`): no model runs at
 answer time, and the table loads on first use, so commands that never match stay fast.
 """
@@ -21,7 +21,7 @@ from bot.core.query import Query
 from bot.core.schema import LANGS, Entry
 from bot.core.text import clean
 
-TABLE = Path(__file__).resolve().parent.parent / "data" / "word_vectors.npz"
+TABLE = Path(__file__).resolve().parent.parent / "data" / "word_vectors"
 
 Vector = npt.NDArray[np.float32]
 SMOOTHING = 1e-4  # the "a" of a word's weight a / (a + frequency): lower weighs rare words more
@@ -30,15 +30,16 @@ SMOOTHING = 1e-4  # the "a" of a word's weight a / (a + frequency): lower weighs
 class WordVectors:
     """The word table: a unit vector per text from the vectors of the words it knows.
 
-    The vectors stay quantised (int8 and a scale per word) until a text uses them: a question needs
-    a few rows, and decoding all 36 000 would cost a fresh process more than the answer."""
+    The vectors stay quantised (int8 and a scale per word), memory-mapped, until a text uses them: a
+    question needs a few rows, and reading and decoding all 36 000 would cost a fresh process more
+    than the answer. The table is plain files (`words.txt`, one word a line, and `.npy` arrays) so
+    that nothing is unzipped."""
 
-    def __init__(self, path: Path) -> None:
-        with np.load(path) as table:
-            words = str(table["words"]).split("\n")
-            self._quantised = table["vectors"]
-            self._scale = table["scale"]
-            self._frequency = table["frequency"]
+    def __init__(self, folder: Path) -> None:
+        words = (folder / "words.txt").read_bytes().decode("utf-8").split("\n")
+        self._quantised = np.load(folder / "vectors.npy", mmap_mode="r")
+        self._scale = np.load(folder / "scale.npy")
+        self._frequency = np.load(folder / "frequency.npy")
         self._weights = SMOOTHING / (SMOOTHING + self._frequency)  # smooth inverse frequency: "the" ~ 0
         self._row = dict(zip(words, range(len(words)), strict=True))
         self.dimensions = int(self._quantised.shape[1])
