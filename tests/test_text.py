@@ -85,4 +85,5 @@ def test_shorthand_and_everyday_words_meet_the_knowledges_words() -> None:
     assert clean("who got P2 at LM?") == "who got second place at le mans"
     assert terms("eps how long") == terms("episodes how long")
     assert "retir" in terms("jann car DNF why")
+    assert terms("ep1 wo gedreht?") == terms("episode 1 wo gedreht?")
     assert terms("Wie viele Fahrzeuge standen auf dem Podest?") == terms("Wie viele Autos standen auf dem Podium?")

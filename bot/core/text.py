@@ -194,10 +194,13 @@ _SHORTHAND = {
 }  # fmt: skip
 
 
+_GLUED_NUMBER = re.compile(r"\b(ep|folge|episode|teil|part)(\d)\b")  # "ep1" is "ep 1"
+
+
 def clean(text: str) -> str:
     """Folded words only: Discord mentions, emoji, links and punctuation gone, shorthand written out."""
     text = _DISCORD_MARKUP.sub(" ", text)
-    words = _NON_WORD.sub(" ", fold(text)).replace("_", " ").split()
+    words = _GLUED_NUMBER.sub(r"\1 \2", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).split()
     return _TWENTY_FOUR_HOURS.sub("24h", " ".join(_SHORTHAND.get(word, word) for word in words))
 
 
