@@ -87,5 +87,6 @@ def test_shorthand_and_everyday_words_meet_the_knowledges_words() -> None:
     assert "retir" in terms("jann car DNF why")
     assert terms("ep1 wo gedreht?") == terms("episode 1 wo gedreht?")
     assert terms("what's it about?") == ("?about",)  # not nothing: every word of it is a filler otherwise
+    assert terms("what about the trailer?") == terms("the trailer?")  # with a subject, "about" says nothing
     assert terms("Für wen ist die Serie?") == ("?audience", "seri")  # whom it is for, not who is in it
     assert terms("Wie viele Fahrzeuge standen auf dem Podest?") == terms("Wie viele Autos standen auf dem Podium?")

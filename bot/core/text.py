@@ -57,7 +57,6 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("an wen", "?audience"),
     ("for whom", "?audience"),
     ("worum", "?about"),
-    ("about", "?about"),
     ("seit wann", "?since"),
     ("since when", "?since"),
     ("wann", "?when"),
@@ -316,6 +315,8 @@ def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
         elif word not in _STOPWORDS and (len(word) > 1 or word.isdigit()):
             found.append(_number(word) or stem(word))
         i += 1
+    if not found and "about" in words:  # "what's it about?": a question, though every word is a filler
+        found.append("?about")
     return tuple(map(sys.intern, dict.fromkeys(found)))
 
 
