@@ -23,6 +23,14 @@ from bot.core.schema import LANGS, Lang
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:  # the reader left (`… | head`): stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return 141
+
+
+def _run(argv: Sequence[str] | None) -> int:
     if Path(".env").is_file():  # the working directory's, like the default knowledge and database paths
         from dotenv import load_dotenv
 
@@ -84,16 +92,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ask(engine: Engine, questions: Iterable[str], lang: Lang | None, *, as_json: bool) -> int:
-    try:
-        for line in questions:
-            question, conversation = _question(line.rstrip("\n")) if as_json else (line.rstrip("\n"), None)
-            if not as_json and not question.strip():
-                continue
-            answer = engine.ask(question, lang=lang, conversation=conversation)
-            print(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else _render(answer), flush=True)
-    except BrokenPipeError:  # the reader left (`… | head`): stop quietly, as other command-line tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
-        return 141
+    for line in questions:
+        question, conversation = _question(line.rstrip("\n")) if as_json else (line.rstrip("\n"), None)
+        if not as_json and not question.strip():
+            continue
+        answer = engine.ask(question, lang=lang, conversation=conversation)
+        print(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else _render(answer), flush=True)
     return 0
 
 
