@@ -97,9 +97,11 @@ def main() -> None:
     chances = cross_validated(x, y)
     inscope = sum(1 for i in items if i.get("expect") != "abstain")
     offtopic = len(items) - inscope
+    # an off-topic question no entry matches at all is declined at any threshold
+    unmatched = offtopic - sum(1 for item, _ in ranked if item.get("expect") == "abstain")
     print(f"5-fold cross-validated\n{'answer at':>10}{'correct':>9}{'wrong':>8}{'declined':>10}")
     for threshold in (0.6, 0.7, 0.8, 0.85, 0.88, 0.9, 0.95):
-        correct = wrong = declined = 0
+        correct, wrong, declined = 0, 0, unmatched
         for (item, found), chance, good_top in zip(ranked, chances, y, strict=True):
             answers = chance >= threshold and decide.answerable(found.ranked[0], found)
             good = answers and bool(good_top)
@@ -108,9 +110,6 @@ def main() -> None:
             elif answers:
                 correct += good
                 wrong += not good
-        declined += sum(1 for item in items if item.get("expect") == "abstain") - sum(
-            1 for item, _ in ranked if item.get("expect") == "abstain"
-        )  # no candidate at all: declined
         print(f"{threshold:>10.2f}{correct / inscope:>9.1%}{wrong / inscope:>8.1%}{declined / offtopic:>10.1%}")
 
 

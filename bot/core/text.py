@@ -269,7 +269,7 @@ _DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\
 
 def quantities(text: str) -> tuple[str, ...]:
     """The quantity concepts ("?count", "?duration", …) a knowledge text states: "?count" for any
-    number that is not a year, the others by their units."""
+    number that is neither a year nor a day of a date, the others by their units."""
     cleaned = fold(text)
     found = [concept for concept, pattern in _QUANTITY_OF_ANSWER if pattern.search(cleaned)]
     words = _DATE.sub(" ", clean(text)).split()  # the 9 of "9 June" counts nothing
