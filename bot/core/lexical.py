@@ -47,8 +47,8 @@ _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
 _MIN_AFFIX = 5
 _CLOSENESS_CANDIDATES = 48  # the best-covered entries get their example questions compared
 _COVERAGE_SHARE = 0.5
-# Asked of an entry that never answers such a question, these are not its fact ("how tall is Lotterer").
 RARE_WORD = 1e-4  # a word this frequent in general language weighs half an unknown word
+# Asked of an entry that never answers such a question, these are not its fact ("how tall is Lotterer").
 _QUANTITIES = frozenset(("?age", "?count", "?duration", "?size", "?speed", "?weight", "?cost", "?born"))
 _PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named person must be answered about
 
@@ -178,9 +178,14 @@ class LexicalIndex:
         about = self._coverage(besides, unnamed) if unnamed else np.zeros(len(self._items))
         candidates = np.flatnonzero((coverage > 0) & allowed)
         if len(candidates) > _CLOSENESS_CANDIDATES:
-            candidates = candidates[
-                np.argpartition(-coverage[candidates], _CLOSENESS_CANDIDATES)[:_CLOSENESS_CANDIDATES]
-            ]
+            covered = coverage[candidates]
+            # entries as well covered as the last one taken are taken too (up to twice as many), so
+            # which of equals gets compared does not hang on the order of the knowledge files
+            tied = covered >= np.partition(covered, -_CLOSENESS_CANDIDATES)[-_CLOSENESS_CANDIDATES]
+            if np.count_nonzero(tied) <= 2 * _CLOSENESS_CANDIDATES:
+                candidates = candidates[tied]
+            else:
+                candidates = candidates[np.argpartition(-covered, _CLOSENESS_CANDIDATES)[:_CLOSENESS_CANDIDATES]]
         reached: dict[str, float] = {}
         for options in expanded.values():
             for known, sim in options:
