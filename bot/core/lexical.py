@@ -47,7 +47,6 @@ _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
 _MIN_AFFIX = 5
 _CLOSENESS_CANDIDATES = 48  # the best-covered entries get their example questions compared
 _COVERAGE_SHARE = 0.5
-RARE_WORD = 1e-4  # a word this frequent in general language weighs half an unknown word
 # Asked of an entry that never answers such a question, these are not its fact ("how tall is Lotterer").
 _QUANTITIES = frozenset(("?age", "?count", "?duration", "?size", "?speed", "?weight", "?cost", "?born"))
 _PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named person must be answered about
@@ -395,10 +394,7 @@ def _index_entry(entry: Entry) -> tuple[dict[str, float], tuple[tuple[str, ...],
 
 def _rarity(term: str, query: Query) -> float:
     """How much a word no entry knows says: little for an everyday word ("remember", "actually"),
-    much for a rare one ("Hamilton", "Gummistiefel") or one the general vocabulary lacks. From the
-    word's frequency in general language."""
-    frequencies = [word_vectors().frequency(word) for word in query.words if word.startswith(term)]
-    known = [f for f in frequencies if f is not None]
-    if not known:
-        return 1.0
-    return RARE_WORD / (RARE_WORD + max(known))
+    much for a rare one ("Hamilton", "Gummistiefel") or one the general vocabulary lacks. The word
+    table's weight of the word in general language, as the semantic retriever weighs it."""
+    weights = [w for word in query.words if word.startswith(term) and (w := word_vectors().weight(word)) is not None]
+    return min(weights, default=1.0)

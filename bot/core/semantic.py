@@ -44,10 +44,11 @@ class WordVectors:
         self._row = dict(zip(words, range(len(words)), strict=True))
         self.dimensions = int(self._quantised.shape[1])
 
-    def frequency(self, word: str) -> float | None:
-        """How often the word occurs in general German or English text (0..1), if the table has it."""
+    def weight(self, word: str) -> float | None:
+        """The word's smooth-inverse-frequency weight, if the table has it: near 0 for an everyday
+        word ("the", "remember"), near 1 for a rare one ("Hamilton")."""
         row = self._row.get(word)
-        return None if row is None else float(self._frequency[row])
+        return None if row is None else SMOOTHING / (SMOOTHING + float(self._frequency[row]))
 
     def rows(self, words: Iterable[str]) -> tuple[tuple[str, int], ...]:
         """The words the table knows, with their rows."""
