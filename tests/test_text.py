@@ -90,3 +90,9 @@ def test_shorthand_and_everyday_words_meet_the_knowledges_words() -> None:
     assert terms("what about the trailer?") == terms("the trailer?")  # with a subject, "about" says nothing
     assert terms("Für wen ist die Serie?") == ("?audience", "seri")  # whom it is for, not who is in it
     assert terms("Wie viele Fahrzeuge standen auf dem Podest?") == terms("Wie viele Autos standen auf dem Podium?")
+
+
+def test_german_contractions_of_a_preposition_and_article_are_fillers_like_their_parts() -> None:
+    assert terms("wie lange vorm Release?") == terms("wie lange vor dem Release?")
+    assert terms("wer lag beim Rennen vorn?") == terms("wer lag bei dem Rennen vorn?")
+    assert terms("was gibts übers Rennen fürs Handy") == terms("was gibts über das Rennen für das Handy")

@@ -135,6 +135,7 @@ _STOPWORDS = frozenset(
     bisschen irgendwie quasi echt wirklich typ typen kerl kerle bzw usw zb
     isch gsi het hend hei gha cho vo uf bim de d z em en nid nod ned scho au oppis opper zame hoi
     nomol gits ma hob
+    beim ins ans ums durchs furs aufs ubers vorm aufm ubern unterm hinterm ausm nachm
     """.split()
 )
 
