@@ -85,7 +85,7 @@ class Engine:
         previous = self.conversations.previous(conversation) if conversation else None
         leaning = leans_on_previous(query) if previous is not None else None
         if previous is not None and leaning is not None:
-            together = query.with_context(previous)
+            together = query.with_context(previous, knowledge.lexical.replaced(query.terms, previous.terms))
             joined = knowledge.match(together)
             if leaning == "explicit":  # "and who produced it?": together, unless only alone it clearly answers
                 use_joined = joined.kind == "answer" or not (match.kind == "answer" and not match.suggestions)

@@ -145,6 +145,28 @@ class LexicalIndex:
             for term in _knowledge_terms(alias)
             if _fuzzy_term(term)
         )
+        named: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for entry in entries:
+            for alias in entry.aliases:
+                for term in _knowledge_terms(alias):
+                    if _fuzzy_term(term):
+                        named[term].add((entry.topic, entry.id))
+        self._named = {term: frozenset(owners) for term, owners in named.items()}
+
+    def replaced(self, terms: Sequence[str], earlier: Sequence[str]) -> frozenset[str]:
+        """The `earlier` terms that name what one of `terms` names another of: in "and from Porsche?"
+        after "which Audi boss is in it?", Porsche takes Audi's place (both name a team)."""
+        topics = {(topic, owner) for term in terms for topic, owner in self._named.get(term, ())}
+        return frozenset(
+            term
+            for term in earlier
+            if term not in terms
+            and any(
+                topic == own_topic and owner != own_owner
+                for topic, owner in self._named.get(term, ())
+                for own_topic, own_owner in topics
+            )
+        )
 
     def search(self, query: Query) -> LexicalResult:
         expanded = {term: self._expand(term) for term in query.terms}
