@@ -38,4 +38,6 @@ def test_the_engine_leads_with_the_verdict_in_the_answers_language() -> None:
     assert german.text.startswith("Nein. ")
     assert german.text.removeprefix("Nein. ") == engine.ask("Wie viele Folgen hat die Serie?").text
     assert engine.ask("has the series got 8 episodes?").text.startswith("No. ")
+    # a number no entry has is the claim to check, not a subject the knowledge lacks
+    assert engine.ask("is it 10 episodes?").text.startswith("No. ")
     assert not engine.ask("hat die Serie sechs Folgen?").text.startswith("Nein.")

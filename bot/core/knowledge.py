@@ -60,7 +60,7 @@ class Knowledge:
         self._by_topic = {topic: tuple(found) for topic, found in by_topic.items()}
         self._episodes = {entry.episode: entry for entry in entries if entry.episode is not None}
         self._names: dict[Topic | None, Names] = {}
-        self._decided: dict[tuple[tuple[str, ...], tuple[str, ...]], Match] = {}  # oldest first
+        self._decided: dict[tuple[tuple[str, ...], tuple[str, ...], frozenset[str]], Match] = {}  # oldest first
         self._deciding = threading.Lock()
 
     def __len__(self) -> int:
@@ -80,12 +80,13 @@ class Knowledge:
         return self._semantic
 
     def match(self, query: Query) -> Match:
-        """The decision for one question, from both retrievers. The retrievers read only its terms and
-        words (and weights, which only a question read with an earlier one has), so a question that
-        is asked again in those words gets the decision made before, without matching again."""
+        """The decision for one question, from both retrievers. The retrievers read only its terms,
+        words, guesses and weights, so a question that is asked again in those words gets the
+        decision made before, without matching again. One with weights (read with an earlier
+        question, or with words said around what it asks) is decided afresh: it is seldom asked again."""
         if query.weights:
             return decide(candidates(query, self.entries, self.lexical, self.semantic))
-        key = (query.terms, query.words)
+        key = (query.terms, query.words, query.guesses)
         found = self._decided.get(key)
         if found is None:
             found = decide(candidates(query, self.entries, self.lexical, self.semantic))

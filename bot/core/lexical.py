@@ -272,7 +272,7 @@ class LexicalIndex:
             # A number no entry has is a detail or a claim to check ("sieben Folgen, oder?"), not a
             # subject; a year no entry has is one (and excludes every entry, see `admitted`).
             if is_count(term):
-                return _MIN_WEIGHT
+                return 0.0
             return max(self._unknown_weight * _rarity(term, query), _MIN_WEIGHT)
         known, _ = max(options, key=lambda option: option[1])
         return max(self._idf[known], _MIN_WEIGHT)

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 from bot.core.query import Query
 from bot.core.schema import Lang
-from bot.core.text import clean, is_count, terms_of_cleaned
+from bot.core.text import YES_NO_OPENERS, YES_NO_TAGS, clean, is_count, terms_of_cleaned
 
-_OPENERS = frozenset(
-    """is are was were did does do has have had can could will would isnt arent wasnt didnt doesnt
-    ist sind war waren hat haben hatte hatten gibt gab kommt kam kann wird wurde wurden lauft lief fuhr
-    fuhren gewann gewannen stimmt""".split()
-)
-_TAGS = ("right", "correct", "isnt it", "arent they", "didnt they", "wasnt it", "yeah", "oder", "richtig", "gell", "ne")
 _ALREADY = ("yes", "no", "ja", "nein")
 NO: dict[Lang, str] = {"de": "Nein.", "en": "No."}  # put before the answer, with a space
 
 
 def is_yes_no(query: Query) -> bool:
     words = query.words
-    return bool(words) and (words[0] in _OPENERS or query.cleaned.endswith(_TAGS))
+    return bool(words) and (words[0] in YES_NO_OPENERS or query.cleaned.endswith(YES_NO_TAGS))
 
 
 def lead(query: Query, answer: str, lang: Lang) -> str | None:
@@ -32,7 +26,7 @@ def lead(query: Query, answer: str, lang: Lang) -> str | None:
     one; None otherwise."""
     if not is_yes_no(query):
         return None
-    claimed = {term for term in query.terms if is_count(term) and query.weight(term) == 1.0}
+    claimed = {term for term in query.guesses if is_count(term)}
     if not claimed:
         return None
     cleaned = clean(answer)

@@ -6,29 +6,67 @@ question it came from (only text from the knowledge base is cached, by the index
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Literal
 
-from bot.core.text import clean, is_year, stem, terms_of_cleaned
+from bot.core.text import YES_NO_OPENERS, YES_NO_TAGS, clean, is_year, number_of, stem, terms_of_cleaned
 
 PREVIOUS_WEIGHT = 0.8  # a follow-up's borrowed words count less: the new question leads
 _LEAST_BORROWED = 0.6  # words from more than two questions back are dropped, so a chain stays short
+CONTEXT_WEIGHT = 0.3  # words of what is said around the question: a claim, a memory, chatter
+
+Role = Literal["asks", "checks", "context"]
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_CLAUSE = re.compile(r",\s*|\s+[-–—]\s+")
+# A clause that states or recalls rather than asks ("ich glaube, …", "I read 100k", "wasn't it …?").
+_HEDGE = re.compile(
+    r"^(?:ich (?:glaube|glaub|meine|mein|dachte|denke|hab|habe|hatte)|i (?:think|thought|believe|read|heard|remember"
+    r"|seem|was told|guess|am pretty sure|m pretty sure)|pretty sure|meines wissens|soweit ich|angeblich|so hiess es"
+    r"|wasnt it|isnt it|werent|wasnt|didnt|war das nicht|war es nicht|oder war|or was|or is|mein mann|meine freundin"
+    r"|my (?:wife|husband|friend|kid|son|daughter|dad|mum|mom))\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
     """`terms` for the lexical retriever, `words` for the semantic one; `weights` scale the terms
-    and words borrowed from an earlier question (1.0 when absent)."""
+    and words only said around the question or borrowed from an earlier one (1.0 when absent);
+    `guesses` are the numbers and years the asker guesses or claims rather than asks about
+    ("sieben Folgen, oder?", "when was it announced? 2016?")."""
 
     text: str
     cleaned: str
     terms: tuple[str, ...]
     words: tuple[str, ...]
     weights: dict[str, float] = field(default_factory=dict)
+    guesses: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Query:
+        """The question's terms and words. What is only said around the question itself counts less:
+        a sentence without a question mark beside one with it, a clause that recalls or claims, and
+        a guessed number or year."""
         cleaned = clean(text)
-        return cls(text, cleaned, terms_of_cleaned(cleaned), tuple(cleaned.split()))
+        terms, words = terms_of_cleaned(cleaned), tuple(cleaned.split())
+        parts = _parts(text)
+        asked: set[str] = set()
+        numbers: dict[Role, set[str]] = {"asks": set(), "checks": set(), "context": set()}
+        for part, role in parts:
+            part_words = clean(part).split()
+            numbers[role].update(n for w in part_words if (n := number_of(w)) is not None)
+            if role != "context":
+                asked.update(terms_of_cleaned(" ".join(part_words)), part_words)
+        # A yes/no question's year may be what it asks about ("did Porsche win in 2015?"); beside a
+        # question that asks "when", "who", … it is a guess at the answer ("when was it announced? 2016?").
+        open_question = any(role == "asks" for _, role in parts)
+        checked = {n for n in numbers["checks"] if open_question or not is_year(n)}
+        guesses = frozenset((checked | numbers["context"]) - numbers["asks"])
+        asked.difference_update(guesses, (w for w in words if number_of(w) in guesses))
+        if not any(t[0] not in "?#" for t in asked.intersection(terms)):
+            return cls(text, cleaned, terms, words, guesses=guesses)
+        weights = {item: CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked}
+        return cls(text, cleaned, terms, words, weights, guesses)
 
     def weight(self, term_or_word: str) -> float:
         return self.weights.get(term_or_word, 1.0)
@@ -39,7 +77,9 @@ class Query:
 
     @property
     def years(self) -> tuple[str, ...]:
-        return tuple(t for t in self.terms if is_year(t))
+        """The years asked about: a guessed one ("2016, oder?") or one only said around the question
+        excludes nothing."""
+        return tuple(t for t in self.terms if is_year(t) and t not in self.guesses and self.weight(t) > CONTEXT_WEIGHT)
 
     def with_context(self, previous: Query, replaced: frozenset[str] = frozenset()) -> Query:
         """This question read together with `previous`: its own terms lead, the earlier question's
@@ -53,11 +93,40 @@ class Query:
 
         borrowed = [t for t in previous.terms if t not in self.terms and t[0] not in own_kinds and kept(t)]
         words = [w for w in previous.words if w not in self.words and kept(w) and stem(w) not in replaced]
-        weights = {item: PREVIOUS_WEIGHT * previous.weight(item) for item in (*borrowed, *words)}
+        weights = self.weights | {item: PREVIOUS_WEIGHT * previous.weight(item) for item in (*borrowed, *words)}
         return Query(
             f"{previous.text} … {self.text}",
             f"{previous.cleaned} {self.cleaned}",
             (*self.terms, *borrowed),
             (*self.words, *words),
             weights,
+            self.guesses,
         )
+
+
+def _parts(text: str) -> list[tuple[str, Role]]:
+    """The text's clauses, each with what it does: asks (a sentence with a question mark, or any
+    when none has one), checks a guess (a yes/no question), or only says something around the
+    question (another sentence, or a clause that recalls or claims: "ich glaube, …", "I read 100k")."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    checking = {s for s in asking if _checks(s, beside_another=len(asking) > 1)}
+    parts: list[tuple[str, Role]] = []
+    for sentence in sentences:
+        role: Role = "context" if sentence not in asking else "checks" if sentence in checking else "asks"
+        clauses = _CLAUSE.split(sentence)
+        hedges = [_HEDGE.match(clean(clause)) is not None for clause in clauses]
+        if all(hedges):  # a sentence made only of a claim ("I think it was 2016?") still says what it asks
+            hedges = [False] * len(clauses)
+        parts += [(clause, "context" if hedge else role) for clause, hedge in zip(clauses, hedges, strict=True)]
+    return parts
+
+
+def _checks(sentence: str, beside_another: bool) -> bool:
+    """A yes/no question ("War das schon 2016?", "isn't it?"), or beside another question a bare
+    guess ("2016?"): nothing in it asks "when", "who", "how many" …"""
+    cleaned = clean(sentence)
+    words = cleaned.split()
+    if not words or any(t[0] == "?" for t in terms_of_cleaned(cleaned)):
+        return False
+    return (beside_another and len(words) <= 2) or words[0] in YES_NO_OPENERS or cleaned.endswith(YES_NO_TAGS)

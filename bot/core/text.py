@@ -136,6 +136,7 @@ _STOPWORDS = frozenset(
     isch gsi het hend hei gha cho vo uf bim de d z em en nid nod ned scho au oppis opper zame hoi
     nomol gits ma hob
     beim ins ans ums durchs furs aufs ubers vorm aufm ubern unterm hinterm ausm nachm
+    uberhaupt wohl bloss gar ding dings
     """.split()
 )
 
@@ -159,6 +160,17 @@ _SUFFIXES = (
     "or",
     "e",
     "s",
+)
+
+# How a yes/no question starts or ends (as `clean` leaves it): "Is it on Netflix?", "sieben Folgen, oder?".
+YES_NO_OPENERS = frozenset(
+    """is are was were did does do has have had can could will would isnt arent wasnt didnt doesnt
+    ist sind war waren hat haben hatte hatten gibt gab kommt kam kann wird wurde wurden lauft lief fuhr
+    fuhren gewann gewannen stimmt""".split()
+)
+YES_NO_TAGS = (
+    *("right", "correct", "isnt it", "arent they", "didnt they", "wasnt it", "yeah"),
+    *("oder", "richtig", "gell", "ne"),
 )
 
 _GERMAN_MARKERS = frozenset(
@@ -226,7 +238,7 @@ _NUMBER_WORDS = {
 _NUMBERED = re.compile(r"(\d+)(?:st|nd|rd|th|ter|ten|te|tes|er|x)?")
 
 
-def _number(word: str) -> str | None:
+def number_of(word: str) -> str | None:
     """Digits for a number however written ("sieben", "seven", "7", "17th", "3x"), so both languages meet."""
     if word in _NUMBER_WORDS:
         return _NUMBER_WORDS[word]
@@ -274,7 +286,7 @@ def quantities(text: str) -> tuple[str, ...]:
     cleaned = fold(text)
     found = [concept for concept, pattern in _QUANTITY_OF_ANSWER if pattern.search(cleaned)]
     words = _DATE.sub(" ", clean(text)).split()  # the 9 of "9 June" counts nothing
-    if any(is_count(number) for word in words if (number := _number(word)) is not None):
+    if any(is_count(number) for word in words if (number := number_of(word)) is not None):
         found.append("?count")
     return tuple(found)
 
@@ -314,7 +326,7 @@ def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
         if word in _CONCEPT_OF:
             found.append(_CONCEPT_OF[word])
         elif word not in _STOPWORDS and (len(word) > 1 or word.isdigit()):
-            found.append(_number(word) or stem(word))
+            found.append(number_of(word) or stem(word))
         i += 1
     if not found and "about" in words:  # "what's it about?": a question, though every word is a filler
         found.append("?about")

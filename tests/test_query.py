@@ -1,0 +1,57 @@
+"""What a question asks, apart from what is said around it: memories, claims and guesses weigh less."""
+
+from __future__ import annotations
+
+from bot.core.engine import Engine
+from bot.core.query import CONTEXT_WEIGHT, Query
+from tests.helpers import REAL_KNOWLEDGE
+
+
+def test_a_sentence_beside_the_question_counts_less() -> None:
+    query = Query.parse("Wie viele Folgen hat die Serie? Ich bin beim Schauen im Sessel eingeschlafen.")
+    assert query.weight("folg") == 1.0
+    assert query.weight("sessel") == CONTEXT_WEIGHT
+    assert query.weight("?count") == 1.0
+
+
+def test_a_clause_that_recalls_or_claims_counts_less() -> None:
+    query = Query.parse("how many people showed up in 2015? I read it was 100k")
+    assert query.weight("peopl") == 1.0
+    assert query.weight("read") == CONTEXT_WEIGHT
+    assert query.years == ("2015",)  # asked about, not guessed
+
+
+def test_a_question_without_a_question_mark_is_all_asked() -> None:
+    assert Query.parse("wer hat regie gefuhrt. und wann kam sie raus").weights == {}
+
+
+def test_a_guess_beside_an_open_question_excludes_no_entry() -> None:
+    query = Query.parse("when was the series announced? 2016?")
+    assert query.guesses == {"2016"}
+    assert query.years == ()
+    assert query.weight("announc") == 1.0
+
+
+def test_a_yes_no_question_asks_about_its_year_but_guesses_its_count() -> None:
+    query = Query.parse("did Porsche win in 2015?")
+    assert query.years == ("2015",)
+    assert query.guesses == frozenset()
+    claim = Query.parse("Die Serie hat doch zehn Folgen, oder?")
+    assert claim.guesses == {"10"}
+    assert claim.weight("folg") == 1.0
+    assert claim.weight("10") == CONTEXT_WEIGHT
+    assert Query.parse("1923 winners?").years == ("1923",)  # alone, a short question is no guess
+
+
+def test_a_follow_up_keeps_its_own_guesses_and_weights() -> None:
+    own = Query.parse("und wann kam sie raus? 2016?")
+    together = own.with_context(Query.parse("wer hat die Serie angekündigt"))
+    assert together.guesses == own.guesses == {"2016"}
+    assert together.weight("2016") == CONTEXT_WEIGHT
+
+
+def test_a_wrong_guess_does_not_hide_the_answer() -> None:
+    engine = Engine.from_directory(REAL_KNOWLEDGE)
+    answer = engine.ask("when was the series announced? 2016?")
+    assert answer.entry_id == "series-announcement"
+    assert "2017" in answer.text
