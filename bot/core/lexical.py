@@ -46,7 +46,7 @@ _TYPO_SCORERS: tuple[tuple[Callable[..., float], float, float, Callable[[int, in
 _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
 _MIN_AFFIX = 5
 _CLOSENESS_CANDIDATES = 48  # the best-covered entries get their example questions compared
-_COVERAGE_SHARE = 0.5
+_COVERAGE_SHARE = 0.6
 # Asked of an entry that never answers such a question, these are not its fact ("how tall is Lotterer").
 _QUANTITIES = frozenset(("?age", "?count", "?duration", "?size", "?speed", "?weight", "?cost", "?born"))
 _PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named person must be answered about
