@@ -50,8 +50,22 @@ def test_a_follow_up_keeps_its_own_guesses_and_weights() -> None:
     assert together.weight("2016") == CONTEXT_WEIGHT
 
 
-def test_a_wrong_guess_does_not_hide_the_answer() -> None:
+def test_a_yes_no_question_is_a_claim_to_check() -> None:
+    assert {"le", "mans", "itali"} <= Query.parse("Le Mans liegt in Italien, oder?").checked
+    assert Query.parse("wo liegt Le Mans?").checked == frozenset()
+
+
+def test_a_wrong_guess_or_claim_does_not_hide_the_answer() -> None:
     engine = Engine.from_directory(REAL_KNOWLEDGE)
     answer = engine.ask("when was the series announced? 2016?")
     assert answer.entry_id == "series-announcement"
     assert "2017" in answer.text
+    claim = engine.ask("Le Mans liegt in Italien, oder?")  # "Italien", which no entry knows, is the claim
+    assert claim.entry_id == "background-circuit"
+    assert "Frankreich" in claim.text
+    assert engine.ask("the first race was in 1950, right?").kind == "unsure"  # a year no entry has excludes none
+
+
+def test_what_no_source_can_know_is_not_answered() -> None:
+    engine = Engine.from_directory(REAL_KNOWLEDGE)
+    assert not engine.ask("who will be F1 champion this year?").answered

@@ -96,3 +96,10 @@ def test_german_contractions_of_a_preposition_and_article_are_fillers_like_their
     assert terms("wie lange vorm Release?") == terms("wie lange vor dem Release?")
     assert terms("wer lag beim Rennen vorn?") == terms("wer lag bei dem Rennen vorn?")
     assert terms("was gibts übers Rennen fürs Handy") == terms("was gibts über das Rennen für das Handy")
+
+
+def test_numbers_however_inflected_and_days_to_come() -> None:
+    assert "3" in terms("wer von den dreien saß im Porsche")
+    assert "300" in terms("crowd was like 300k")
+    assert "?now" in terms("Wer wird dieses Jahr Weltmeister?")
+    assert "?now" in terms("what's on tomorrow at the track")

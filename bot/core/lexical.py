@@ -27,7 +27,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from bot.core.query import Query
+from bot.core.query import CONTEXT_WEIGHT, Query
 from bot.core.schema import LANGS, Entry, Lang
 from bot.core.semantic import word_vectors
 from bot.core.text import is_count, quantities, terms
@@ -172,7 +172,9 @@ class LexicalIndex:
         expanded = {term: self._expand(term) for term in query.terms}
         weights = {term: self._weight(term, expanded[term], query) * query.weight(term) for term in query.terms}
         total = sum(weights.values()) or 1.0
-        episode, years = query.episode, query.years
+        episode = query.episode
+        # a year no entry mentions, in a yes/no question, is a claim to correct ("the first race was in 1950, right?")
+        years = [year for year in query.years if year in self._spans or year not in query.checked]
         people = {known for options in expanded.values() for known, _ in options if known in self._people}
         # what is asked about a person: the words besides the names
         naming = {t for t, options in expanded.items() if any(known in self._people for known, _ in options)}
@@ -273,7 +275,9 @@ class LexicalIndex:
             # subject; a year no entry has is one (and excludes every entry, see `admitted`).
             if is_count(term):
                 return 0.0
-            return max(self._unknown_weight * _rarity(term, query), _MIN_WEIGHT)
+            unknown = max(self._unknown_weight * _rarity(term, query), _MIN_WEIGHT)
+            # in a yes/no question it is more likely the claim to check ("Le Mans liegt in Belgien, oder?")
+            return unknown * CONTEXT_WEIGHT if term in query.checked else unknown
         known, _ = max(options, key=lambda option: option[1])
         return max(self._idf[known], _MIN_WEIGHT)
 

@@ -41,6 +41,7 @@ class Query:
     words: tuple[str, ...]
     weights: dict[str, float] = field(default_factory=dict)
     guesses: frozenset[str] = frozenset()
+    checked: frozenset[str] = frozenset()  # the terms of a yes/no question: a claim to check
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -52,21 +53,26 @@ class Query:
         parts = _parts(text)
         asked: set[str] = set()
         numbers: dict[Role, set[str]] = {"asks": set(), "checks": set(), "context": set()}
+        claim_terms: set[str] = set()
+        opened: set[str] = set()
         for part, role in parts:
             part_words = clean(part).split()
+            part_terms = terms_of_cleaned(" ".join(part_words))
             numbers[role].update(n for w in part_words if (n := number_of(w)) is not None)
             if role != "context":
-                asked.update(terms_of_cleaned(" ".join(part_words)), part_words)
+                asked.update(part_terms, part_words)
+            (claim_terms if role == "checks" else opened).update(part_terms)
         # A yes/no question's year may be what it asks about ("did Porsche win in 2015?"); beside a
         # question that asks "when", "who", … it is a guess at the answer ("when was it announced? 2016?").
         open_question = any(role == "asks" for _, role in parts)
         checked = {n for n in numbers["checks"] if open_question or not is_year(n)}
         guesses = frozenset((checked | numbers["context"]) - numbers["asks"])
+        claims = frozenset(claim_terms - opened)
         asked.difference_update(guesses, (w for w in words if number_of(w) in guesses))
         if not any(t[0] not in "?#" for t in asked.intersection(terms)):
-            return cls(text, cleaned, terms, words, guesses=guesses)
+            return cls(text, cleaned, terms, words, guesses=guesses, checked=claims)
         weights = {item: CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked}
-        return cls(text, cleaned, terms, words, weights, guesses)
+        return cls(text, cleaned, terms, words, weights, guesses, claims)
 
     def weight(self, term_or_word: str) -> float:
         return self.weights.get(term_or_word, 1.0)
@@ -101,6 +107,7 @@ class Query:
             (*self.words, *words),
             weights,
             self.guesses,
+            self.checked,
         )
 
 

@@ -57,6 +57,13 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("an wen", "?audience"),
     ("for whom", "?audience"),
     ("worum", "?about"),
+    # Now and the days ahead: no source can speak of them ("wer wird dieses Jahr Weltmeister?").
+    ("dieses jahr", "?now"),
+    ("this year", "?now"),
+    ("nachstes jahr", "?now"),
+    ("next year", "?now"),
+    ("tomorrow", "?now"),
+    ("tonight", "?now"),
     ("seit wann", "?since"),
     ("since when", "?since"),
     ("wann", "?when"),
@@ -235,7 +242,7 @@ _NUMBER_WORDS = {
     "sechs": "6", "six": "6", "sieben": "7", "seven": "7", "acht": "8", "eight": "8", "neun": "9", "nine": "9",
     "zehn": "10", "ten": "10", "zwolf": "12", "twelve": "12", "zwanzig": "20", "twenty": "20",
 }  # fmt: skip
-_NUMBERED = re.compile(r"(\d+)(?:st|nd|rd|th|ter|ten|te|tes|er|x)?")
+_NUMBERED = re.compile(r"(\d+)(?:st|nd|rd|th|ter|ten|te|tes|er|x|k)?")  # "17th", "3x", "300k"
 
 
 def number_of(word: str) -> str | None:
@@ -326,7 +333,8 @@ def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
         if word in _CONCEPT_OF:
             found.append(_CONCEPT_OF[word])
         elif word not in _STOPWORDS and (len(word) > 1 or word.isdigit()):
-            found.append(number_of(word) or stem(word))
+            stemmed = stem(word)
+            found.append(number_of(word) or number_of(stemmed) or stemmed)  # "dreien" is "drei", 3
         i += 1
     if not found and "about" in words:  # "what's it about?": a question, though every word is a filler
         found.append("?about")
