@@ -103,3 +103,9 @@ def test_numbers_however_inflected_and_days_to_come() -> None:
     assert "300" in terms("crowd was like 300k")
     assert "?now" in terms("Wer wird dieses Jahr Weltmeister?")
     assert "?now" in terms("what's on tomorrow at the track")
+
+
+def test_a_request_to_name_something_is_no_name() -> None:
+    assert terms("Name all the teams in it.") == terms("all the teams in it")
+    assert terms("Nenne mir die drei Sieger") == terms("die drei Sieger")
+    assert "name" in terms("what is the name of the circuit")  # here it is what is asked

@@ -147,6 +147,8 @@ _STOPWORDS = frozenset(
     """.split()
 )
 
+_ASKING_VERBS = frozenset("name list nenne nenn nennen".split())
+
 # Suffixes removed from longer words, longest first: enough to meet "Folgen"/"Folge" or
 # "released"/"release" without a full stemmer for two languages.
 _SUFFIXES = (
@@ -322,6 +324,8 @@ def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
     episode, cleaned = episode_number(cleaned)
     found: list[str] = [f"#ep{episode}"] if episode is not None else []
     words = cleaned.split()
+    if len(words) > 1 and words[0] in _ASKING_VERBS and words[1] in _STOPWORDS:
+        words = words[1:]  # "Name the three-time winner", "Nenne alle Teams": a request to tell, not a name
     i = 0
     while i < len(words):
         pair = " ".join(words[i : i + 2])
