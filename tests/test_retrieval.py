@@ -112,3 +112,17 @@ def test_nothing_in_common_means_no_suggestions(index: Knowledge) -> None:
 def test_an_everyday_word_no_entry_knows_weighs_less_than_a_rare_one(index: Knowledge) -> None:
     found = dict(index.lexical.search(Query.parse("when was it released remember verstappen")).unknown)
     assert found["rememb"] < found["verstapp"] / 2
+
+
+def test_a_compound_of_two_known_words_means_both() -> None:
+    knowledge = Knowledge(
+        (
+            make("runtime", ["Welche Länge hat eine Folge?"], ["How long is an episode?"]),
+            make("count", ["Wie viele Folgen gibt es?"], ["How many episodes are there?"]),
+            make("trailer", ["Welche Länge hat der Trailer?"], ["How long is the trailer?"]),
+        )
+    )
+    found = knowledge.lexical.search(Query.parse("Folgenlänge?"))
+    assert not found.unknown
+    assert knowledge.entries[found.hits[0].position].id == "runtime"
+    assert knowledge.lexical.search(Query.parse("Verstappenfolge?")).unknown  # "Verstappen" is no known word

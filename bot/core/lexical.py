@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.core.query import CONTEXT_WEIGHT, Query
 from bot.core.schema import LANGS, Entry, Lang
 from bot.core.semantic import word_vectors
-from bot.core.text import is_count, quantities, terms
+from bot.core.text import is_count, quantities, stem, terms
 
 _FULL_STRENGTH = 1.0  # a word of the entry's example questions, keywords, aliases or title
 _ANSWER_TEXT_STRENGTH = 0.4  # a word only the answer text uses is weaker evidence
@@ -44,6 +44,8 @@ _TYPO_SCORERS: tuple[tuple[Callable[..., float], float, float, Callable[[int, in
     (fuzz.ratio, 85.0, 100.0, lambda a, b: a + b),
 )
 _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
+_COMPOUND_SIMILARITY = 0.9  # "Folgenlänge" meeting "Folge" and "Länge"
+_MIN_COMPOUND_PART = 4
 _MIN_AFFIX = 5
 _CLOSENESS_CANDIDATES = 48  # the best-covered entries get their example questions compared
 _COVERAGE_SHARE = 0.6
@@ -169,8 +171,15 @@ class LexicalIndex:
         )
 
     def search(self, query: Query) -> LexicalResult:
-        expanded = {term: self._expand(term) for term in query.terms}
-        weights = {term: self._weight(term, expanded[term], query) * query.weight(term) for term in query.terms}
+        expanded: dict[str, _Options] = {}
+        said: dict[str, str] = {}  # each term searched for: the question's term it comes from
+        for term in query.terms:
+            options = self._expand(term)
+            parts = () if options else self._compound_parts(term)
+            for part in parts or (term,):
+                expanded.setdefault(part, ((part, _COMPOUND_SIMILARITY),) if parts else options)
+                said.setdefault(part, term)
+        weights = {term: self._weight(term, expanded[term], query) * query.weight(said[term]) for term in expanded}
         total = sum(weights.values()) or 1.0
         episode = query.episode
         # a year no entry mentions, in a yes/no question, is a claim to correct ("the first race was in 1950, right?")
@@ -280,6 +289,21 @@ class LexicalIndex:
             return unknown * CONTEXT_WEIGHT if term in query.checked else unknown
         known, _ = max(options, key=lambda option: option[1])
         return max(self._idf[known], _MIN_WEIGHT)
+
+    def _compound_parts(self, term: str) -> tuple[str, ...]:
+        """The two known terms an unknown German compound is made of ("Folgenlänge": Folge, Länge;
+        "Siegerauto": Sieger, Auto), the longest first part first; none if it is no such compound."""
+        for cut in range(len(term) - _MIN_COMPOUND_PART, _MIN_COMPOUND_PART - 1, -1):
+            head, tail = term[:cut], stem(term[cut:])
+            if tail not in self._spans:
+                continue
+            for joint in ("", "s", "n", "en", "es"):  # the linking letters of "Produktionsfirma", "Folgenlänge"
+                if joint and not head.endswith(joint):
+                    continue
+                first = stem(head.removesuffix(joint) if joint else head)
+                if len(first) >= _MIN_COMPOUND_PART and first in self._spans and first[0] not in "?#":
+                    return first, tail
+        return ()
 
     def _expand(self, term: str) -> _Options:
         """Known terms this question term may mean, with a similarity in 0..1."""
