@@ -52,12 +52,15 @@ def test_other_words_are_decided_afresh(base: Knowledge) -> None:
     assert other == afresh(base, Query.parse("hey when was it released"))
 
 
-def test_a_follow_up_read_with_its_predecessor_is_not_kept(base: Knowledge) -> None:
+def test_the_same_words_weighted_otherwise_are_decided_afresh(base: Knowledge) -> None:
     together = Query.parse("and how long is it").with_context(Query.parse("how many episodes"))
+    alike = Query(together.text, together.cleaned, together.terms, together.words)  # the same words, unweighted
     assert together.weights
 
-    assert base.match(together) is not base.match(together)
+    assert base.match(together) is base.match(together)
     assert base.match(together) == afresh(base, together)
+    assert base.match(alike) is not base.match(together)
+    assert base.match(alike) == afresh(base, alike)
 
 
 def test_only_the_most_recently_asked_are_kept(base: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:

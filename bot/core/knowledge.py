@@ -16,6 +16,7 @@ from bot.core.text import clean
 # Decisions kept for questions asked again. Bounded, as the keys are users' words: this many questions
 # of up to 500 characters are about 1.5 MiB (benchmarks.hostile_memory); the short ones people ask, far less.
 DECISIONS_KEPT = 256
+_Asked = tuple[tuple[str, ...], tuple[str, ...], frozenset[tuple[str, float]], frozenset[str], frozenset[str]]
 
 
 class Knowledge:
@@ -60,7 +61,7 @@ class Knowledge:
         self._by_topic = {topic: tuple(found) for topic, found in by_topic.items()}
         self._episodes = {entry.episode: entry for entry in entries if entry.episode is not None}
         self._names: dict[Topic | None, Names] = {}
-        self._decided: dict[tuple[tuple[str, ...], tuple[str, ...], frozenset[str]], Match] = {}  # oldest first
+        self._decided: dict[_Asked, Match] = {}  # oldest first
         self._deciding = threading.Lock()
 
     def __len__(self) -> int:
@@ -81,12 +82,9 @@ class Knowledge:
 
     def match(self, query: Query) -> Match:
         """The decision for one question, from both retrievers. The retrievers read only its terms,
-        words, guesses and weights, so a question that is asked again in those words gets the
-        decision made before, without matching again. One with weights (read with an earlier
-        question, or with words said around what it asks) is decided afresh: it is seldom asked again."""
-        if query.weights:
-            return decide(candidates(query, self.entries, self.lexical, self.semantic))
-        key = (query.terms, query.words, query.guesses)
+        words, weights, guesses and claims, so a question asked again in those words gets the
+        decision made before, without matching again."""
+        key = (query.terms, query.words, frozenset(query.weights.items()), query.guesses, query.checked)
         found = self._decided.get(key)
         if found is None:
             found = decide(candidates(query, self.entries, self.lexical, self.semantic))

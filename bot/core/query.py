@@ -10,7 +10,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.core.text import YES_NO_OPENERS, YES_NO_TAGS, clean, is_year, number_of, stem, terms_of_cleaned
+from bot.core.text import (
+    YES_NO_OPENERS,
+    YES_NO_TAGS,
+    clean_plain,
+    is_year,
+    number_of,
+    plain,
+    stem,
+    terms_of_cleaned,
+)
 
 PREVIOUS_WEIGHT = 0.8  # a follow-up's borrowed words count less: the new question leads
 _LEAST_BORROWED = 0.6  # words from more than two questions back are dropped, so a chain stays short
@@ -48,23 +57,28 @@ class Query:
         """The question's terms and words. What is only said around the question itself counts less:
         a sentence without a question mark beside one with it, a clause that recalls or claims, and
         a guessed number or year."""
-        cleaned = clean(text)
-        terms, words = terms_of_cleaned(cleaned), tuple(cleaned.split())
-        parts = _parts(text)
+        folded = plain(text)
+        parts = _parts(folded)
+        cleaned = " ".join(word for part in parts for word in part.words)
+        words = tuple(cleaned.split())
+        if len(parts) == 1:
+            terms = parts[0].terms
+            if parts[0].role == "asks":  # most questions: one clause that asks
+                return cls(text, cleaned, terms, words)
+        else:  # a concept or an episode number spans no clause ("wie, viele"): the clauses' terms
+            terms = tuple(dict.fromkeys(term for part in parts for term in part.terms))
         asked: set[str] = set()
         numbers: dict[Role, set[str]] = {"asks": set(), "checks": set(), "context": set()}
         claim_terms: set[str] = set()
         opened: set[str] = set()
-        for part, role in parts:
-            part_words = clean(part).split()
-            part_terms = terms_of_cleaned(" ".join(part_words))
-            numbers[role].update(n for w in part_words if (n := number_of(w)) is not None)
-            if role != "context":
-                asked.update(part_terms, part_words)
-            (claim_terms if role == "checks" else opened).update(part_terms)
+        for part in parts:
+            numbers[part.role].update(n for w in part.words if (n := number_of(w)) is not None)
+            if part.role != "context":
+                asked.update(part.terms, part.words)
+            (claim_terms if part.role == "checks" else opened).update(part.terms)
         # A yes/no question's year may be what it asks about ("did Porsche win in 2015?"); beside a
         # question that asks "when", "who", … it is a guess at the answer ("when was it announced? 2016?").
-        open_question = any(role == "asks" for _, role in parts)
+        open_question = any(part.role == "asks" for part in parts)
         checked = {n for n in numbers["checks"] if open_question or not is_year(n)}
         guesses = frozenset((checked | numbers["context"]) - numbers["asks"])
         claims = frozenset(claim_terms - opened)
@@ -111,29 +125,47 @@ class Query:
         )
 
 
-def _parts(text: str) -> list[tuple[str, Role]]:
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A clause of the question, cleaned and cut into terms, and what it does."""
+
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+    role: Role
+
+
+def _parts(folded: str) -> list[_Part]:
     """The text's clauses, each with what it does: asks (a sentence with a question mark, or any
     when none has one), checks a guess (a yes/no question), or only says something around the
-    question (another sentence, or a clause that recalls or claims: "ich glaube, …", "I read 100k")."""
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
-    checking = {s for s in asking if _checks(s, beside_another=len(asking) > 1)}
-    parts: list[tuple[str, Role]] = []
-    for sentence in sentences:
-        role: Role = "context" if sentence not in asking else "checks" if sentence in checking else "asks"
-        clauses = _CLAUSE.split(sentence)
-        hedges = [_HEDGE.match(clean(clause)) is not None for clause in clauses]
+    question (another sentence, or a clause that recalls or claims: "ich glaube, …", "I read
+    100k"). `folded` is the text as `plain` leaves it."""
+    sentences = [s for s in _SENTENCE_END.split(folded.strip()) if s.strip()]
+    asking = [s.rstrip().endswith("?") for s in sentences]
+    if not any(asking):
+        asking = [True] * len(sentences)
+    beside_another = sum(asking) > 1
+    parts: list[_Part] = []
+    for sentence, asks in zip(sentences, asking, strict=True):
+        clauses = [cleaned for clause in _CLAUSE.split(sentence) if (cleaned := clean_plain(clause))]
+        cut = [(clause, terms_of_cleaned(clause)) for clause in clauses]
+        role: Role = "context"
+        if asks:
+            role = "checks" if _checks(" ".join(clauses), cut, beside_another) else "asks"
+        hedges = [_HEDGE.match(clause) is not None for clause in clauses]
         if all(hedges):  # a sentence made only of a claim ("I think it was 2016?") still says what it asks
             hedges = [False] * len(clauses)
-        parts += [(clause, "context" if hedge else role) for clause, hedge in zip(clauses, hedges, strict=True)]
+        parts += [
+            _Part(tuple(clause.split()), found, "context" if hedge else role)
+            for (clause, found), hedge in zip(cut, hedges, strict=True)
+        ]
     return parts
 
 
-def _checks(sentence: str, beside_another: bool) -> bool:
+def _checks(cleaned: str, cut: list[tuple[str, tuple[str, ...]]], beside_another: bool) -> bool:
     """A yes/no question ("War das schon 2016?", "isn't it?"), or beside another question a bare
-    guess ("2016?"): nothing in it asks "when", "who", "how many" …"""
-    cleaned = clean(sentence)
+    guess ("2016?"): nothing in it asks "when", "who", "how many" … `cleaned` is the sentence
+    cleaned, `cut` its clauses with their terms."""
     words = cleaned.split()
-    if not words or any(t[0] == "?" for t in terms_of_cleaned(cleaned)):
+    if not words or any(term[0] == "?" for _, found in cut for term in found):
         return False
     return (beside_another and len(words) <= 2) or words[0] in YES_NO_OPENERS or cleaned.endswith(YES_NO_TAGS)
