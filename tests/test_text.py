@@ -109,3 +109,10 @@ def test_a_request_to_name_something_is_no_name() -> None:
     assert terms("Name all the teams in it.") == terms("all the teams in it")
     assert terms("Nenne mir die drei Sieger") == terms("die drei Sieger")
     assert "name" in terms("what is the name of the circuit")  # here it is what is asked
+    assert terms("Erzähl mir was über die Serie") == terms("was über die Serie")  # not the narrator's "erzählt"
+    assert "erzahl" in terms("wer ist der Erzähler")
+
+
+def test_who_a_thing_is_for_is_its_audience() -> None:
+    assert terms("Who is the series for?") == ("?audience", "seri")
+    assert terms("who is in the series?") == ("?who", "seri")

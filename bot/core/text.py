@@ -147,7 +147,7 @@ _STOPWORDS = frozenset(
     """.split()
 )
 
-_ASKING_VERBS = frozenset("name list nenne nenn nennen".split())
+_ASKING_VERBS = frozenset("name list nenne nenn nennen erzahl erzahle".split())
 
 # Suffixes removed from longer words, longest first: enough to meet "Folgen"/"Folge" or
 # "released"/"release" without a full stemmer for two languages.
@@ -352,6 +352,8 @@ def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
         i += 1
     if not found and "about" in words:  # "what's it about?": a question, though every word is a filler
         found.append("?about")
+    if words[-1:] == ["for"] and "?who" in found:  # "who is it for?": whom it is for, not who is in it
+        found[found.index("?who")] = "?audience"
     return tuple(map(sys.intern, dict.fromkeys(found)))
 
 
