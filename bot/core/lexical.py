@@ -47,7 +47,7 @@ _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
 _COMPOUND_SIMILARITY = 0.9  # "Folgenlänge" meeting "Folge" and "Länge"
 _MIN_COMPOUND_PART = 4
 _MIN_AFFIX = 5
-_CLOSENESS_CANDIDATES = 48  # the best-covered entries get their example questions compared
+_CLOSENESS_CANDIDATES = 24  # the best-covered entries get their example questions compared
 _COVERAGE_SHARE = 0.6
 # Asked of an entry that never answers such a question, these are not its fact ("how tall is Lotterer").
 _QUANTITIES = frozenset(("?age", "?count", "?duration", "?size", "?speed", "?weight", "?cost", "?born"))

@@ -198,7 +198,7 @@ def fold(text: str) -> str:
     """Case, accents and ß folded, whitespace collapsed: "Hülkenberg" and "hulkenberg" meet."""
     # Marks go before casefolding (which turns the zalgo mark U+0345 into a Greek letter) and after
     # it (which can make new ones: "İ" → "i" + U+0307).
-    folded = _strip_marks(_strip_marks(text).casefold())
+    folded = text.lower() if text.isascii() else _strip_marks(_strip_marks(text).casefold())  # ASCII has no marks
     return _SPACES.sub(" ", folded).strip()
 
 
