@@ -116,3 +116,8 @@ def test_a_request_to_name_something_is_no_name() -> None:
 def test_who_a_thing_is_for_is_its_audience() -> None:
     assert terms("Who is the series for?") == ("?audience", "seri")
     assert terms("who is in the series?") == ("?who", "seri")
+
+
+def test_words_for_a_person_are_fillers_like_guy() -> None:
+    assert terms("where's the gamer kid from?") == terms("where's the gamer from?")
+    assert terms("der Junge vom Computerspiel") == terms("der vom Computerspiel")

@@ -136,10 +136,10 @@ _STOPWORDS = frozenset(
     lol lmao rofl haha xd omg ngl tbh imo idk btw fyi bro bruh dude mate guys folks yeah yep yup yes
     nah nope right correct isnt didnt wasnt doesnt arent werent dont cant wont hmm um uh like kinda
     sorta literally basically anyway quick question wondering curious remind forgot again
-    thanks thx cheers someone anyone somebody anybody guy guys dude dudes bloke lad chap fella
+    thanks thx cheers someone anyone somebody anybody guy guys dude dudes bloke lad chap fella kid kids boy
     digga alter leute kurze frage nee ne jo jep gell oda richtig stimmt stimmts danke merci servus
     moin gruezi grussgott weiss jemand irgendwer wisst ihr sag mir sagt mal kurz halt eben bissl
-    bisschen irgendwie quasi echt wirklich typ typen kerl kerle bzw usw zb
+    bisschen irgendwie quasi echt wirklich typ typen kerl kerle junge bursche bzw usw zb
     isch gsi het hend hei gha cho vo uf bim de d z em en nid nod ned scho au oppis opper zame hoi
     nomol gits ma hob
     beim ins ans ums durchs furs aufs ubers vorm aufm ubern unterm hinterm ausm nachm
