@@ -45,7 +45,7 @@ _TYPO_SCORERS: tuple[tuple[Callable[..., float], float, float, Callable[[int, in
 )
 _AFFIX_SIMILARITY = 0.8  # "Produktionsfirma" meeting "produktion"
 _COMPOUND_SIMILARITY = 0.9  # "Folgenlänge" meeting "Folge" and "Länge"
-_MIN_COMPOUND_PART = 4
+_MIN_COMPOUND_PART = 4  # letters of each part of a compound, as a term ("lang", "auto")
 _MIN_AFFIX = 5
 _CLOSENESS_CANDIDATES = 24  # the best-covered entries get their example questions compared
 _COVERAGE_SHARE = 0.6
@@ -158,7 +158,7 @@ class LexicalIndex:
     def replaced(self, terms: Sequence[str], earlier: Sequence[str]) -> frozenset[str]:
         """The `earlier` terms that name what one of `terms` names another of: in "and from Porsche?"
         after "which Audi boss is in it?", Porsche takes Audi's place (both name a team)."""
-        topics = {(topic, owner) for term in terms for topic, owner in self._named.get(term, ())}
+        named_now = {(topic, owner) for term in terms for topic, owner in self._named.get(term, ())}
         return frozenset(
             term
             for term in earlier
@@ -166,7 +166,7 @@ class LexicalIndex:
             and any(
                 topic == own_topic and owner != own_owner
                 for topic, owner in self._named.get(term, ())
-                for own_topic, own_owner in topics
+                for own_topic, own_owner in named_now
             )
         )
 
@@ -281,7 +281,7 @@ class LexicalIndex:
     def _weight(self, term: str, options: _Options, query: Query) -> float:
         if not options:
             # A number no entry has is a detail or a claim to check ("sieben Folgen, oder?"), not a
-            # subject; a year no entry has is one (and excludes every entry, see `admitted`).
+            # subject: it weighs nothing. A year no entry has is one (and excludes every entry, see `admitted`).
             if is_count(term):
                 return 0.0
             unknown = max(self._unknown_weight * _rarity(term, query), _MIN_WEIGHT)
