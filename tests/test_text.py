@@ -121,3 +121,8 @@ def test_who_a_thing_is_for_is_its_audience() -> None:
 def test_words_for_a_person_are_fillers_like_guy() -> None:
     assert terms("where's the gamer kid from?") == terms("where's the gamer from?")
     assert terms("der Junge vom Computerspiel") == terms("der vom Computerspiel")
+
+
+def test_a_british_series_number_is_a_season() -> None:
+    assert terms("Series 2 when?") == terms("season 2 when?")
+    assert "seri" in terms("how many episodes does the series have")

@@ -221,6 +221,7 @@ _SHORTHAND = {
 
 
 _GLUED_NUMBER = re.compile(r"\b(ep|folge|episode|teil|part)(\d)\b")  # "ep1" is "ep 1"
+_SERIES_NUMBER = re.compile(r"\bseries ([2-9])\b")  # British "series 2" is a second season
 
 
 def clean(text: str) -> str:
@@ -237,7 +238,8 @@ def plain(text: str) -> str:
 def clean_plain(text: str) -> str:
     """`clean` of a text `plain` made."""
     words = _GLUED_NUMBER.sub(r"\1 \2", _NON_WORD.sub(" ", text).replace("_", " ")).split()
-    return _TWENTY_FOUR_HOURS.sub("24h", " ".join(_SHORTHAND.get(word, word) for word in words))
+    cleaned = " ".join(_SHORTHAND.get(word, word) for word in words)
+    return _SERIES_NUMBER.sub(r"season \1", _TWENTY_FOUR_HOURS.sub("24h", cleaned))
 
 
 def stem(word: str) -> str:
