@@ -126,3 +126,10 @@ def test_a_compound_of_two_known_words_means_both() -> None:
     assert not found.unknown
     assert knowledge.entries[found.hits[0].position].id == "runtime"
     assert knowledge.lexical.search(Query.parse("Verstappenfolge?")).unknown  # "Verstappen" is no known word
+
+
+def test_years_asked_as_alternatives_need_only_one(index: Knowledge) -> None:
+    either = decide(index, "who won the race in 2015 or 2016?")
+    assert either.best is not None
+    assert either.best.entry.id == "winner-2015"
+    assert decide(index, "who won the race in 2015 and 2016?").best is None  # both asked: no entry has both

@@ -191,7 +191,8 @@ class LexicalIndex:
         unknown = tuple((t, weights[t]) for t, options in expanded.items() if not options and not is_count(t))
         matching = [(weights[t], options) for t, options in expanded.items() if options]
         items = self._items
-        allowed = self._admitted(episode, years)
+        either = query.either_years.intersection(years)
+        allowed = self._admitted(episode, [year for year in years if year not in either], either)
 
         def admitted(position: int) -> bool:
             return bool(allowed[position])
@@ -266,15 +267,19 @@ class LexicalIndex:
         start, end = self._spans[term]
         return self._positions[start:end], self._strengths[start:end]
 
-    def _admitted(self, episode: int | None, years: Sequence[str]) -> npt.NDArray[np.bool_]:
-        """Which entries may answer: none about another episode, none that never mentions a year asked about."""
+    def _admitted(
+        self, episode: int | None, years: Sequence[str], either: frozenset[str] = frozenset()
+    ) -> npt.NDArray[np.bool_]:
+        """Which entries may answer: none about another episode, none that never mentions a year asked
+        about, none that mentions none of the years asked about as alternatives (`either`)."""
         allowed = np.ones(len(self._items), dtype=bool)
         if episode is not None:
             allowed &= (self._episode_of == 0) | (self._episode_of == episode)
-        for year in years:
+        for group in [*([year] for year in years), *([sorted(either)] if either else [])]:
             mentions = np.zeros(len(self._items), dtype=bool)
-            if year in self._spans:
-                mentions[self._postings_of(year)[0]] = True
+            for year in group:
+                if year in self._spans:
+                    mentions[self._postings_of(year)[0]] = True
             allowed &= mentions
         return allowed
 

@@ -26,6 +26,7 @@ _LEAST_BORROWED = 0.6  # words from more than two questions back are dropped, so
 CONTEXT_WEIGHT = 0.3  # words of what is said around the question: a claim, a memory, chatter
 
 Role = Literal["asks", "checks", "context"]
+_EITHER_YEARS = re.compile(r"\b((?:19|20)\d\d) (?:or|oder|bzw) ((?:19|20)\d\d)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _CLAUSE = re.compile(r",\s*|\s+[-–—]\s+")
 # A clause that states or recalls rather than asks ("ich glaube, …", "I read 100k", "wasn't it …?").
@@ -100,6 +101,11 @@ class Query:
         """The years asked about: a guessed one ("2016, oder?") or one only said around the question
         excludes nothing."""
         return tuple(t for t in self.terms if is_year(t) and t not in self.guesses and self.weight(t) > CONTEXT_WEIGHT)
+
+    @property
+    def either_years(self) -> frozenset[str]:
+        """Years asked about as alternatives ("the 2016 or 2017 race"): an entry needs only one."""
+        return frozenset(year for pair in _EITHER_YEARS.findall(self.cleaned) for year in pair)
 
     def with_context(self, previous: Query, replaced: frozenset[str] = frozenset()) -> Query:
         """This question read together with `previous`: its own terms lead, the earlier question's
