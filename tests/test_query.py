@@ -32,6 +32,13 @@ def test_a_guess_beside_an_open_question_excludes_no_entry() -> None:
     assert query.weight("announc") == 1.0
 
 
+def test_a_bare_number_beside_the_asking_clause_is_a_guess() -> None:
+    query = Query.parse("which year's race does the series follow, 2016?")
+    assert query.guesses == {"2016"}
+    assert query.years == ()
+    assert Query.parse("who won in 2015, porsche?").years == ("2015",)  # a clause with a name is no bare guess
+
+
 def test_a_yes_no_question_asks_about_its_year_but_guesses_its_count() -> None:
     query = Query.parse("did Porsche win in 2015?")
     assert query.years == ("2015",)

@@ -160,10 +160,10 @@ def _parts(folded: str) -> list[_Part]:
         hedges = [_HEDGE.match(clause) is not None for clause in clauses]
         if all(hedges):  # a sentence made only of a claim ("I think it was 2016?") still says what it asks
             hedges = [False] * len(clauses)
-        parts += [
-            _Part(tuple(clause.split()), found, "context" if hedge else role)
-            for (clause, found), hedge in zip(cut, hedges, strict=True)
-        ]
+        for (clause, found), hedge in zip(cut, hedges, strict=True):
+            # beside a clause that asks, one of nothing but a number guesses the answer ("which year, 2016?")
+            guess = role == "asks" and len(cut) > 1 and bool(found) and all(term.isdigit() for term in found)
+            parts.append(_Part(tuple(clause.split()), found, "context" if hedge else "checks" if guess else role))
     return parts
 
 
