@@ -22,6 +22,17 @@ def entry(entry_id: str, **overrides: Any) -> dict[str, Any]:
     return data
 
 
+def director() -> dict[str, Any]:
+    """The crew entry many tests ask about beside a release date: who directed the series."""
+    return entry(
+        "director",
+        topic="crew",
+        answer={"de": "James Erskine.", "en": "James Erskine."},
+        questions={"de": ["Wer führte Regie?"], "en": ["Who directed it?"]},
+        aliases=["James Erskine"],
+    )
+
+
 SOURCE_ID = "zeitung-2017-06-09"
 SOURCES: list[dict[str, Any]] = [
     {

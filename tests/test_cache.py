@@ -19,7 +19,7 @@ from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
 from bot.core.loader import KnowledgeError, Texts, load_directory
 from tests.helpers import REAL_KNOWLEDGE
-from tests.knowledge_factory import entry, write
+from tests.knowledge_factory import director, entry, write
 
 QUESTIONS = ("wann kam die serie raus", "who directed it?", "what's the weather in Paris", "Wer führte Regie?")
 
@@ -34,13 +34,7 @@ def small_knowledge(directory: Path, answer: str = "Am 9. Juni 2017.") -> Path:
                 answer={"de": answer, "en": "On 9 June 2017."},
                 questions={"de": ["Wann kam die Serie raus?"], "en": ["When was it released?"]},
             ),
-            entry(
-                "director",
-                topic="crew",
-                answer={"de": "James Erskine.", "en": "James Erskine."},
-                questions={"de": ["Wer führte Regie?"], "en": ["Who directed it?"]},
-                aliases=["James Erskine"],
-            ),
+            director(),
         ],
     )
 

@@ -15,7 +15,7 @@ from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
 from bot.core.loader import KnowledgeError, Texts, load_texts
 from tests.helpers import REAL_KNOWLEDGE
-from tests.knowledge_factory import entry, write
+from tests.knowledge_factory import director, entry, write
 
 RELEASED = {"de": ["Wann kam die Serie raus?"], "en": ["When was it released?"]}
 
@@ -31,13 +31,7 @@ def small_engine(directory: Path) -> Engine:
                 questions=RELEASED,
                 keywords={"de": ["Veröffentlichung"], "en": ["release date"]},
             ),
-            entry(
-                "director",
-                topic="crew",
-                answer={"de": "James Erskine.", "en": "James Erskine."},
-                questions={"de": ["Wer führte Regie?"], "en": ["Who directed it?"]},
-                aliases=["James Erskine"],
-            ),
+            director(),
         ],
     )
     return Engine.from_directory(directory)

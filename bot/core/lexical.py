@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,21 +139,16 @@ class LexicalIndex:
         self._unknown_weight = math.log(1 + count / 0.7)
         # terms the knowledge uses in one language only: evidence of a question's language
         self.lexicon = {term: next(iter(langs)) for term, langs in languages.items() if len(langs) == 1}
-        self._people = frozenset(
-            term
-            for entry in entries
-            if entry.topic in _PEOPLE_TOPICS
-            for alias in entry.aliases
-            for term in _knowledge_terms(alias)
-            if _fuzzy_term(term)
-        )
-        named: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        named: dict[str, set[tuple[str, str]]] = defaultdict(set)  # each alias term: the (topic, entry) it names
         for entry in entries:
             for alias in entry.aliases:
                 for term in _knowledge_terms(alias):
                     if _fuzzy_term(term):
                         named[term].add((entry.topic, entry.id))
         self._named = {term: frozenset(owners) for term, owners in named.items()}
+        self._people = frozenset(
+            term for term, owners in self._named.items() if any(topic in _PEOPLE_TOPICS for topic, _ in owners)
+        )
 
     def replaced(self, terms: Sequence[str], earlier: Sequence[str]) -> frozenset[str]:
         """The `earlier` terms that name what one of `terms` names another of: in "and from Porsche?"
@@ -275,13 +270,19 @@ class LexicalIndex:
         allowed = np.ones(len(self._items), dtype=bool)
         if episode is not None:
             allowed &= (self._episode_of == 0) | (self._episode_of == episode)
-        for group in [*([year] for year in years), *([sorted(either)] if either else [])]:
-            mentions = np.zeros(len(self._items), dtype=bool)
-            for year in group:
-                if year in self._spans:
-                    mentions[self._postings_of(year)[0]] = True
-            allowed &= mentions
+        for year in years:
+            allowed &= self._mentioning((year,))
+        if either:
+            allowed &= self._mentioning(either)
         return allowed
+
+    def _mentioning(self, terms: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """Which entries use at least one of `terms`."""
+        mentions = np.zeros(len(self._items), dtype=bool)
+        for term in terms:
+            if term in self._spans:
+                mentions[self._postings_of(term)[0]] = True
+        return mentions
 
     def _weight(self, term: str, options: _Options, query: Query) -> float:
         if not options:

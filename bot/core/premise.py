@@ -10,21 +10,16 @@ from __future__ import annotations
 
 from bot.core.query import Query
 from bot.core.schema import Lang
-from bot.core.text import YES_NO_OPENERS, YES_NO_TAGS, clean, is_count, terms_of_cleaned
+from bot.core.text import asks_yes_or_no, clean, is_count, terms_of_cleaned
 
 _ALREADY = ("yes", "no", "ja", "nein")
 NO: dict[Lang, str] = {"de": "Nein.", "en": "No."}  # put before the answer, with a space
 
 
-def is_yes_no(query: Query) -> bool:
-    words = query.words
-    return bool(words) and (words[0] in YES_NO_OPENERS or query.cleaned.endswith(YES_NO_TAGS))
-
-
 def lead(query: Query, answer: str, lang: Lang) -> str | None:
     """ "No" (in `lang`) when the question claims a number and the answer states others but not that
     one; None otherwise."""
-    if not is_yes_no(query):
+    if not asks_yes_or_no(query.words, query.cleaned):
         return None
     claimed = {term for term in query.guesses if is_count(term)}
     if not claimed:

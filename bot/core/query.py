@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.text import (
-    YES_NO_OPENERS,
-    YES_NO_TAGS,
+    asks_yes_or_no,
     clean_plain,
     is_year,
     number_of,
@@ -58,10 +57,9 @@ class Query:
         """The question's terms and words. What is only said around the question itself counts less:
         a sentence without a question mark beside one with it, a clause that recalls or claims, and
         a guessed number or year."""
-        folded = plain(text)
-        parts = _parts(folded)
-        cleaned = " ".join(word for part in parts for word in part.words)
-        words = tuple(cleaned.split())
+        parts = _parts(plain(text))
+        words = tuple(word for part in parts for word in part.words)
+        cleaned = " ".join(words)
         if len(parts) == 1:
             terms = parts[0].terms
             if parts[0].role == "asks":  # most questions: one clause that asks
@@ -174,4 +172,4 @@ def _checks(cleaned: str, cut: list[tuple[str, tuple[str, ...]]], beside_another
     words = cleaned.split()
     if not words or any(term[0] == "?" for _, found in cut for term in found):
         return False
-    return (beside_another and len(words) <= 2) or words[0] in YES_NO_OPENERS or cleaned.endswith(YES_NO_TAGS)
+    return (beside_another and len(words) <= 2) or asks_yes_or_no(words, cleaned)

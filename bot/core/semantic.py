@@ -48,7 +48,7 @@ class WordVectors:
         """The word's smooth-inverse-frequency weight, if the table has it: near 0 for an everyday
         word ("the", "remember"), near 1 for a rare one ("Hamilton")."""
         row = self._row.get(word)
-        return None if row is None else SMOOTHING / (SMOOTHING + float(self._frequency[row]))
+        return None if row is None else float(self._weights[row])
 
     def rows(self, words: Iterable[str]) -> tuple[tuple[str, int], ...]:
         """The words the table knows, with their rows."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.core.schema import Lang
 
@@ -172,15 +172,21 @@ _SUFFIXES = (
 )
 
 # How a yes/no question starts or ends (as `clean` leaves it): "Is it on Netflix?", "sieben Folgen, oder?".
-YES_NO_OPENERS = frozenset(
+_YES_NO_OPENERS = frozenset(
     """is are was were did does do has have had can could will would isnt arent wasnt didnt doesnt
     ist sind war waren hat haben hatte hatten gibt gab kommt kam kann wird wurde wurden lauft lief fuhr
     fuhren gewann gewannen stimmt""".split()
 )
-YES_NO_TAGS = (
+_YES_NO_TAGS = (
     *("right", "correct", "isnt it", "arent they", "didnt they", "wasnt it", "yeah"),
     *("oder", "richtig", "gell", "ne"),
 )
+
+
+def asks_yes_or_no(words: Sequence[str], cleaned: str) -> bool:
+    """Whether a question is put as a yes/no one: by its first word, or how its cleaned text ends."""
+    return bool(words) and (words[0] in _YES_NO_OPENERS or cleaned.endswith(_YES_NO_TAGS))
+
 
 _GERMAN_MARKERS = frozenset(
     """der die das und ist wer wie wann wo welche welcher welches gibt es ein eine nicht mit von zu den
