@@ -97,6 +97,22 @@ def test_an_episode_number_excludes_other_episodes(index: Knowledge) -> None:
     assert "episode-1" not in ids
 
 
+def test_an_episode_example_asked_as_written_scores_full_marks() -> None:
+    """An example that names its episode in words ("the last episode") must match as asked, or
+    an entry that shares its words ("How long does an episode last?") outranks it."""
+    knowledge = Knowledge(
+        (
+            make("runtime", ["Wie lange dauert eine Folge?"], ["How long does an episode last?"]),
+            make("episode-6", ["Worum geht es in Folge 6?"], ["What's the last episode about?"], episode=6),
+        )
+    )
+    found = knowledge.lexical.search(Query.parse("What's the last episode about?"))
+    scores = {knowledge.entries[hit.position].id: hit.score for hit in found.hits}
+
+    assert scores["episode-6"] == 100
+    assert scores["runtime"] < 100
+
+
 def test_ambiguous_question_gives_suggestions_not_an_answer(index: Knowledge) -> None:
     match = decide(index, "mardenborough webber")
     assert match.kind == "unsure"

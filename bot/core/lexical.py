@@ -433,10 +433,11 @@ def _index_entry(entry: Entry) -> tuple[dict[str, float], tuple[tuple[str, ...],
     for lang in LANGS:
         for phrase in getattr(entry.questions, lang):
             example = _knowledge_terms(phrase)
-            if entry.episode is not None and f"#ep{entry.episode}" not in example:
-                example = (f"#ep{entry.episode}", *example)
             if example:
                 examples.append(example)
+            # "What's the last episode about?" as written, and as asked by number
+            if entry.episode is not None and f"#ep{entry.episode}" not in example:
+                examples.append((f"#ep{entry.episode}", *example))
         for phrase in [*getattr(entry.keywords, lang), getattr(entry.title, lang)]:
             strength.update(dict.fromkeys(_knowledge_terms(phrase), _FULL_STRENGTH))
     for phrase in entry.aliases:
