@@ -21,6 +21,13 @@ def test_a_clause_that_recalls_or_claims_counts_less() -> None:
     assert query.years == ("2015",)  # asked about, not guessed
 
 
+def test_a_comparison_beside_the_question_counts_less() -> None:
+    german = Query.parse("wie heißt die strecke, so wie monza oder spa")
+    english = Query.parse("how long are the episodes, like a quali session?")
+    assert (german.weight("streck"), german.weight("monza")) == (1.0, CONTEXT_WEIGHT)
+    assert (english.weight("episod"), english.weight("quali")) == (1.0, CONTEXT_WEIGHT)
+
+
 def test_a_question_without_a_question_mark_is_all_asked() -> None:
     assert Query.parse("wer hat regie gefuhrt. und wann kam sie raus").weights == {}
 
