@@ -126,3 +126,10 @@ def test_words_for_a_person_are_fillers_like_guy() -> None:
 def test_a_british_series_number_is_a_season() -> None:
     assert terms("Series 2 when?") == terms("season 2 when?")
     assert "seri" in terms("how many episodes does the series have")
+
+
+def test_hedging_and_recalling_words_are_fillers() -> None:
+    assert terms("how many laps, something like 300? I can't remember") == terms("how many laps, like 300?")
+    assert terms("wie viele Runden hat er geschafft, vielleicht so ein paar hundert?") == terms(
+        "wie viele Runden hat er, so ein hundert?"
+    )

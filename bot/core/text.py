@@ -144,6 +144,12 @@ _STOPWORDS = frozenset(
     nomol gits ma hob
     beim ins ans ums durchs furs aufs ubers vorm aufm ubern unterm hinterm ausm nachm
     uberhaupt wohl bloss gar ding dings
+    something somewhere sometimes somehow whatever whoever wherever remember remembered sure
+    trying try keep bit bits well believe assume assuming hear heard seem seems seemed ago during
+    moment fairly pretty insist apparently genuinely absolutely maybe guess wonder myself
+    surely reckon vaguely gonna wanna
+    immer glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
+    geschafft jedenfalls behauptet nich sicher gehort
     """.split()
 )
 
