@@ -133,3 +133,8 @@ def test_hedging_and_recalling_words_are_fillers() -> None:
     assert terms("wie viele Runden hat er geschafft, vielleicht so ein paar hundert?") == terms(
         "wie viele Runden hat er, so ein hundert?"
     )
+
+
+def test_a_negated_contraction_is_a_filler_however_the_apostrophe_splits_it() -> None:
+    assert terms("Prost is Alain Prost's nephew, isn't he?") == terms("Prost is Alain Prost's nephew, isnt he?")
+    assert terms("Porsche won in 2015, didn’t they?") == terms("Porsche won in 2015?")

@@ -148,6 +148,7 @@ _STOPWORDS = frozenset(
     trying try keep bit bits well believe assume assuming hear heard seem seems seemed ago during
     moment fairly pretty insist apparently genuinely absolutely maybe guess wonder myself
     surely reckon vaguely gonna wanna
+    isn didn wasn doesn aren weren haven hasn hadn couldn wouldn shouldn
     immer glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
     geschafft jedenfalls behauptet nich sicher gehort
     """.split()
