@@ -90,6 +90,8 @@ def test_shorthand_and_everyday_words_meet_the_knowledges_words() -> None:
     assert terms("what about the trailer?") == terms("the trailer?")  # with a subject, "about" says nothing
     assert terms("Für wen ist die Serie?") == ("?audience", "seri")  # whom it is for, not who is in it
     assert terms("Wie viele Fahrzeuge standen auf dem Podest?") == terms("Wie viele Autos standen auf dem Podium?")
+    assert terms("wie viele min hat eine folge") == terms("wie viele minuten hat eine folge")
+    assert terms("hat Audi 2015 den Sieg geholt") == terms("hat Audi 2015 den Sieg gewonnen")
 
 
 def test_german_contractions_of_a_preposition_and_article_are_fillers_like_their_parts() -> None:

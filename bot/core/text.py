@@ -224,12 +224,14 @@ _SHORTHAND = {
     "ep": "episode", "eps": "episodes", "lm": "le mans", "dnf": "retired", "dnfs": "retired",
     "p1": "first place", "p2": "second place", "p3": "third place", "og": "original",
     "prod": "production", "docu": "documentary", "b4": "before", "irl": "real", "pls": "please",
-    "ca": "circa", "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years",
+    "ca": "circa", "mins": "minutes", "min": "minutes", "hrs": "hours", "yr": "year", "yrs": "years",
     # everyday words for what the knowledge calls otherwise
     "fzg": "auto", "fahrzeug": "auto", "fahrzeuge": "autos", "wagen": "auto", "bolide": "auto", "boliden": "autos",
     "podest": "podium", "podestplatz": "podium", "podestplatze": "podium", "kollege": "teamkollege",
     "kollegen": "teamkollegen", "kollegin": "teamkollegin", "noob": "beginner", "noobs": "beginners",
     "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
+    "geholt": "gewonnen", "gwunne": "gewonnen", "gwunnen": "gewonnen", "auftaucht": "vorkommt",
+    "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht",
 }  # fmt: skip
 
 
