@@ -92,6 +92,7 @@ def test_shorthand_and_everyday_words_meet_the_knowledges_words() -> None:
     assert terms("Wie viele Fahrzeuge standen auf dem Podest?") == terms("Wie viele Autos standen auf dem Podium?")
     assert terms("wie viele min hat eine folge") == terms("wie viele minuten hat eine folge")
     assert terms("hat Audi 2015 den Sieg geholt") == terms("hat Audi 2015 den Sieg gewonnen")
+    assert terms("für wen ist Prost gefahren") == terms("für wen ist Prost fuhr")  # not "Gefahr", danger
 
 
 def test_german_contractions_of_a_preposition_and_article_are_fillers_like_their_parts() -> None:
@@ -140,3 +141,12 @@ def test_hedging_and_recalling_words_are_fillers() -> None:
 def test_a_negated_contraction_is_a_filler_however_the_apostrophe_splits_it() -> None:
     assert terms("Prost is Alain Prost's nephew, isn't he?") == terms("Prost is Alain Prost's nephew, isnt he?")
     assert terms("Porsche won in 2015, didn’t they?") == terms("Porsche won in 2015?")
+
+
+def test_pronouns_and_vague_words_are_fillers() -> None:
+    assert terms("wann kam die Serie damals raus, kannst du mir das sagen, ich mein dort bei Amazon") == terms(
+        "wann kam die Serie raus, kannst du das sagen, ich bei Amazon"
+    )
+    assert terms("the thing with Webber back in 2015, where did he finish?") == terms(
+        "Webber in 2015, where did he finish?"
+    )

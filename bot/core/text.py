@@ -149,6 +149,8 @@ _STOPWORDS = frozenset(
     moment fairly pretty insist apparently genuinely absolutely maybe guess wonder myself
     surely reckon vaguely gonna wanna
     isn didn wasn doesn aren weren haven hasn hadn couldn wouldn shouldn
+    thing things stuff back way went go gone
+    mich dich dort damals mein meine meinem meinen meiner dein deine
     immer glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
     geschafft jedenfalls behauptet nich sicher gehort
     """.split()
@@ -231,7 +233,7 @@ _SHORTHAND = {
     "kollegen": "teamkollegen", "kollegin": "teamkollegin", "noob": "beginner", "noobs": "beginners",
     "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
     "geholt": "gewonnen", "gwunne": "gewonnen", "gwunnen": "gewonnen", "auftaucht": "vorkommt",
-    "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht",
+    "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht", "gefahren": "fuhr", "fahrt": "fuhr",
 }  # fmt: skip
 
 
