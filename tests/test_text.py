@@ -45,6 +45,8 @@ def test_terms_map_interrogatives_to_shared_concepts() -> None:
     assert "?count" in terms("wie viele Folgen")
     assert "?count" in terms("how many episodes")
     assert terms("Folgen") == terms("Folge")
+    assert terms("what year did Webber retire") == terms("when did Webber retire")
+    assert terms("In welchem Jahr hörte Webber auf?") == terms("Wann hörte Webber auf?")
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,10 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("since when", "?since"),
     ("wann", "?when"),
     ("when", "?when"),
+    ("what year", "?when"),
+    ("which year", "?when"),
+    ("welches jahr", "?when"),
+    ("welchem jahr", "?when"),
     ("wer", "?who"),
     ("wem", "?who"),
     ("wen", "?who"),
@@ -148,7 +152,7 @@ _STOPWORDS = frozenset(
     trying try keep bit bits well believe assume assuming hear heard seem seems seemed ago during
     moment fairly pretty insist apparently genuinely absolutely maybe guess wonder myself
     surely reckon vaguely gonna wanna
-    isn didn wasn doesn aren weren haven hasn hadn couldn wouldn shouldn
+    isn didn wasn doesn aren weren haven hasn hadn couldn wouldn shouldn ve re ll
     thing things stuff back way went go gone
     mich dich dort damals mein meine meinem meinen meiner dein deine
     immer glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
