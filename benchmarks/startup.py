@@ -23,7 +23,7 @@ from pathlib import Path
 from benchmarks.common import PYTHON, ROOT, machine, median, ms, ratio, table
 
 QUESTION = "Wann kam die Serie raus?"
-TARGET_ASK = 0.300
+TARGET_ASK = 0.400  # the answer-quality issue's target for a cold `ask`, numpy and the semantic retriever included
 COMMANDS = {
     "python -c pass (baseline)": [PYTHON, "-c", "pass"],
     "import bot.cli": [PYTHON, "-c", "import bot.cli"],
