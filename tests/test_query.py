@@ -64,6 +64,12 @@ def test_a_follow_up_keeps_its_own_guesses_and_weights() -> None:
     assert together.weight("2016") == CONTEXT_WEIGHT
 
 
+def test_a_follow_up_year_takes_the_place_of_the_earlier_one() -> None:
+    together = Query.parse("und 2017?").with_context(Query.parse("wie viele Zuschauer waren 2015 da?"))
+    assert together.years == ("2017",)
+    assert "zuschau" in together.terms
+
+
 def test_a_yes_no_question_is_a_claim_to_check() -> None:
     assert {"le", "mans", "itali"} <= Query.parse("Le Mans liegt in Italien, oder?").checked
     assert Query.parse("wo liegt Le Mans?").checked == frozenset()

@@ -111,11 +111,16 @@ class Query:
         """This question read together with `previous`: its own terms lead, the earlier question's
         subject joins at a lower weight. An earlier question word ("?when") or episode gives way to
         this question's own, and so do the `replaced` terms (an earlier name this question names
-        another of: "and Porsche?")."""
+        another of: "and Porsche?") and an earlier year when this question names one ("und 2017?")."""
         own_kinds = {t[0] for t in self.terms if t[0] in "?#"}
+        own_year = any(is_year(t) for t in self.terms)
 
         def kept(item: str) -> bool:
-            return PREVIOUS_WEIGHT * previous.weight(item) >= _LEAST_BORROWED and item not in replaced
+            return (
+                PREVIOUS_WEIGHT * previous.weight(item) >= _LEAST_BORROWED
+                and item not in replaced
+                and not (own_year and is_year(item))
+            )
 
         borrowed = [t for t in previous.terms if t not in self.terms and t[0] not in own_kinds and kept(t)]
         words = [w for w in previous.words if w not in self.words and kept(w) and stem(w) not in replaced]
