@@ -155,7 +155,7 @@ _STOPWORDS = frozenset(
     isn didn wasn doesn aren weren haven hasn hadn couldn wouldn shouldn ve re ll
     thing things stuff back way went go gone
     mich dich dort damals mein meine meinem meinen meiner dein deine
-    immer glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
+    glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
     geschafft jedenfalls behauptet nich sicher gehort
     """.split()
 )
