@@ -83,7 +83,9 @@ class Engine:
             return refused
         match = knowledge.match(query)
         previous = self.conversations.previous(conversation) if conversation else None
-        leaning = leans_on_previous(query) if previous is not None else None
+        leaning = (
+            leans_on_previous(query, knowledge.lexical.names_someone(query.terms)) if previous is not None else None
+        )
         if previous is not None and leaning is not None:
             together = query.with_context(previous, knowledge.lexical.replaced(query.terms, previous.terms))
             joined = knowledge.match(together)

@@ -41,14 +41,17 @@ _REFERENCES = frozenset(
 Leaning = Literal["explicit", "short"]
 
 
-def leans_on_previous(query: Query) -> Leaning | None:
+def leans_on_previous(query: Query, names_someone: bool = False) -> Leaning | None:
     """How the question reads as a follow-up: "explicit" when it starts with "and"/"und" or refers
     back with a pronoun ("and who produced it?"), "short" when it is too short to name a subject of
-    its own ("which years?", "release?": maybe a follow-up, maybe a complete question), else None."""
+    its own ("which years?", "release?": maybe a follow-up, maybe a complete question), else None.
+    A pronoun in a question that `names_someone` (a person or a team) of its own may stand for
+    them ("When did Audi end its programme?")."""
     words = query.words
     if not words:
         return None
-    if f"{query.cleaned} ".startswith(_LEADS) or any(word in _REFERENCES for word in words):
+    refers_back = not names_someone and any(word in _REFERENCES for word in words)
+    if f"{query.cleaned} ".startswith(_LEADS) or refers_back:
         return "explicit"
     return "short" if sum(term[0] not in "?#" for term in query.terms) <= _SHORT else None
 

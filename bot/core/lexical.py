@@ -52,6 +52,8 @@ _COVERAGE_SHARE = 0.6
 # Asked of an entry that never answers such a question, these are not its fact ("how tall is Lotterer").
 _QUANTITIES = frozenset(("?age", "?count", "?duration", "?size", "?speed", "?weight", "?cost", "?born"))
 _PEOPLE_TOPICS = ("cast", "crew")  # their aliases are person names: a named person must be answered about
+_MOST_NAMING = 1 / 3  # the largest share of entries whose words an alias word may be and still name one
+_NAMED_TOPICS = (*_PEOPLE_TOPICS, "teams")  # who a pronoun in the same question may stand for
 
 _Options = tuple[tuple[str, float], ...]  # known terms a question term may mean, with their similarity
 _Matching = list[tuple[float, _Options]]  # (weight, options) of each question term that reaches a known term
@@ -143,7 +145,9 @@ class LexicalIndex:
         for entry in entries:
             for alias in entry.aliases:
                 for term in _knowledge_terms(alias):
-                    if _fuzzy_term(term):
+                    # a word most entries use names nothing in particular: "Le Mans" in "GT-R LM",
+                    # "Racing" in "Rebellion Racing"
+                    if _fuzzy_term(term) and len(postings.get(term, ())) <= count * _MOST_NAMING:
                         named[term].add((entry.topic, entry.id))
         self._named = {term: frozenset(owners) for term, owners in named.items()}
         self._people = frozenset(
@@ -164,6 +168,10 @@ class LexicalIndex:
                 for own_topic, own_owner in named_now
             )
         )
+
+    def names_someone(self, terms: Iterable[str]) -> bool:
+        """Whether the terms name a person or a team."""
+        return any(topic in _NAMED_TOPICS for term in terms for topic, _ in self._named.get(term, ()))
 
     def search(self, query: Query) -> LexicalResult:
         expanded: dict[str, _Options] = {}
