@@ -21,6 +21,12 @@ def test_a_clause_that_recalls_or_claims_counts_less() -> None:
     assert query.years == ("2015",)  # asked about, not guessed
 
 
+def test_what_someone_else_claims_counts_less() -> None:
+    query = Query.parse("my mate swears it was on netflix, where can I watch the series?")
+    assert (query.weight("netflix"), query.weight("watch")) == (CONTEXT_WEIGHT, 1.0)
+    assert Query.parse("Mein Kumpel meint Netflix, wo läuft die Serie?").weight("kumpel") == CONTEXT_WEIGHT
+
+
 def test_a_comparison_beside_the_question_counts_less() -> None:
     german = Query.parse("wie heißt die strecke, so wie monza oder spa")
     english = Query.parse("how long are the episodes, like a quali session?")

@@ -134,6 +134,7 @@ def test_a_british_series_number_is_a_season() -> None:
 
 
 def test_hedging_and_recalling_words_are_fillers() -> None:
+    assert terms("Lotterer gewann dreimal mit Audi, korrekt?") == terms("Lotterer gewann dreimal mit Audi?")
     assert terms("how many laps, something like 300? I can't remember") == terms("how many laps, like 300?")
     assert terms("wie viele Runden hat er geschafft, vielleicht so ein paar hundert?") == terms(
         "wie viele Runden hat er, so ein hundert?"

@@ -33,7 +33,8 @@ _HEDGE = re.compile(
     r"^(?:ich (?:glaube|glaub|meine|mein|dachte|denke|hab|habe|hatte)|i (?:think|thought|believe|read|heard|remember"
     r"|seem|was told|guess|am pretty sure|m pretty sure)|pretty sure|meines wissens|soweit ich|angeblich|so hiess es"
     r"|wasnt it|isnt it|werent|wasnt|didnt|war das nicht|war es nicht|oder war|or was|or is|mein mann|meine freundin"
-    r"|my (?:wife|husband|friend|kid|son|daughter|dad|mum|mom)"
+    r"|my (?:wife|husband|partner|friend|mate|kid|son|daughter|dad|mum|mom|brother|sister|cousin|neighbou?r|colleague)"
+    r"|mein (?:sohn|vater|bruder|kumpel|freund|nachbar|kollege)|meine (?:frau|tochter|mutter|schwester|kollegin)"
     # a comparison beside the question ("wie heisst die strecke, so wie monza oder spa")
     r"|like (?:a|an|the|in)|kind of like|similar to|so wie|wie in|wie bei|wie im|so ne|so nen|so eine?|sowas wie)\b"
 )

@@ -156,7 +156,7 @@ _STOPWORDS = frozenset(
     thing things stuff back way went go gone
     mich dich dort damals mein meine meinem meinen meiner dein deine
     glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
-    geschafft jedenfalls behauptet nich sicher gehort
+    geschafft jedenfalls behauptet nich sicher gehort korrekt verwechsle verwechsel verwechselt
     """.split()
 )
 
