@@ -147,12 +147,11 @@ class LexicalIndex:
                 for term in _knowledge_terms(alias):
                     # a word most entries use names nothing in particular: "Le Mans" in "GT-R LM",
                     # "Racing" in "Rebellion Racing"
-                    if _fuzzy_term(term) and len(postings.get(term, ())) <= count * _MOST_NAMING:
+                    if _fuzzy_term(term) and len(postings[term]) <= count * _MOST_NAMING:
                         named[term].add((entry.topic, entry.id))
         self._named = {term: frozenset(owners) for term, owners in named.items()}
-        self._people = frozenset(
-            term for term, owners in self._named.items() if any(topic in _PEOPLE_TOPICS for topic, _ in owners)
-        )
+        self._people = self._naming(_PEOPLE_TOPICS)
+        self._people_and_teams = self._naming(_NAMED_TOPICS)
 
     def replaced(self, terms: Sequence[str], earlier: Sequence[str]) -> frozenset[str]:
         """The `earlier` terms that name what one of `terms` names another of: in "and from Porsche?"
@@ -171,7 +170,11 @@ class LexicalIndex:
 
     def names_someone(self, terms: Iterable[str]) -> bool:
         """Whether the terms name a person or a team."""
-        return any(topic in _NAMED_TOPICS for term in terms for topic, _ in self._named.get(term, ()))
+        return any(term in self._people_and_teams for term in terms)
+
+    def _naming(self, topics: Sequence[str]) -> frozenset[str]:
+        """The alias terms that name an entry of one of `topics`."""
+        return frozenset(term for term, owners in self._named.items() if any(topic in topics for topic, _ in owners))
 
     def search(self, query: Query) -> LexicalResult:
         expanded: dict[str, _Options] = {}
@@ -458,7 +461,7 @@ def _index_entry(entry: Entry) -> tuple[dict[str, float], tuple[tuple[str, ...],
 
 
 def _rarity(term: str, query: Query) -> float:
-    """How much a word no entry knows says: little for an everyday word ("remember", "actually"),
+    """How much a word no entry knows says: little for an everyday word ("problem", "today"),
     much for a rare one ("Hamilton", "Gummistiefel") or one the general vocabulary lacks. The word
     table's weight of the word in general language, as the semantic retriever weighs it."""
     weights = [w for word in query.words if word.startswith(term) and (w := word_vectors().weight(word)) is not None]

@@ -32,9 +32,10 @@ _CLAUSE = re.compile(r",\s*|\s+[-–—]\s+")
 _HEDGE = re.compile(
     r"^(?:ich (?:glaube|glaub|meine|mein|dachte|denke|hab|habe|hatte)|i (?:think|thought|believe|read|heard|remember"
     r"|seem|was told|guess|am pretty sure|m pretty sure)|pretty sure|meines wissens|soweit ich|angeblich|so hiess es"
-    r"|wasnt it|isnt it|werent|wasnt|didnt|war das nicht|war es nicht|oder war|or was|or is|mein mann|meine freundin"
+    r"|wasnt it|isnt it|werent|wasnt|didnt|war das nicht|war es nicht|oder war|or was|or is"
     r"|my (?:wife|husband|partner|friend|mate|kid|son|daughter|dad|mum|mom|brother|sister|cousin|neighbou?r|colleague)"
-    r"|mein (?:sohn|vater|bruder|kumpel|freund|nachbar|kollege)|meine (?:frau|tochter|mutter|schwester|kollegin)"
+    r"|mein (?:mann|sohn|vater|bruder|kumpel|freund|nachbar|kollege)"
+    r"|meine (?:frau|freundin|tochter|mutter|schwester|kollegin)"
     # a comparison beside the question ("wie heisst die strecke, so wie monza oder spa")
     r"|like (?:a|an|the|in)|kind of like|similar to|so wie|wie in|wie bei|wie im|so ne|so nen|so eine?|sowas wie)\b"
 )
