@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.engine import Engine
-from bot.core.query import CONTEXT_WEIGHT, Query
+from bot.core.query import CONTEXT_WEIGHT, LEAD_WEIGHT, Query
 from tests.helpers import REAL_KNOWLEDGE
 
 
@@ -32,6 +32,23 @@ def test_a_comparison_beside_the_question_counts_less() -> None:
     english = Query.parse("how long are the episodes, like a quali session?")
     assert (german.weight("streck"), german.weight("monza")) == (1.0, CONTEXT_WEIGHT)
     assert (english.weight("episod"), english.weight("quali")) == (1.0, CONTEXT_WEIGHT)
+
+
+def test_a_statement_before_a_short_question_says_what_it_asks_about() -> None:
+    query = Query.parse("Der Sohn eines Weltmeisters taucht in der Doku auf. Wie heißt er?")
+    assert (query.weight("sohn"), query.weight("heisst")) == (LEAD_WEIGHT, 1.0)
+    # after the question, or before one that says its subject itself, it is only said around it
+    after = Query.parse("Wie heißt er? Der Sohn eines Weltmeisters taucht in der Doku auf.")
+    assert after.weight("sohn") == CONTEXT_WEIGHT
+    full = Query.parse("Ich habe die Doku gestern gesehen. Wie heißt der Sohn des Weltmeisters?")
+    assert (full.weight("gestern"), full.weight("sohn")) == (CONTEXT_WEIGHT, 1.0)
+
+
+def test_a_courtesy_asks_nothing_so_the_sentence_before_it_does() -> None:
+    query = Query.parse("Guten Tag. Ich weiß nicht mehr, wann die Serie erschienen ist. Können Sie mir das sagen?")
+    assert query.weights == {}
+    assert "?when" in query.terms
+    assert not {"tag", "sagen"} & set(query.terms)
 
 
 def test_a_question_without_a_question_mark_is_all_asked() -> None:

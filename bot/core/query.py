@@ -23,8 +23,12 @@ from bot.core.text import (
 PREVIOUS_WEIGHT = 0.8  # a follow-up's borrowed words count less: the new question leads
 _LEAST_BORROWED = 0.6  # words from more than two questions back are dropped, so a chain stays short
 CONTEXT_WEIGHT = 0.3  # words of what is said around the question: a claim, a memory, chatter
+# A statement before a short question that asks about it ("Der Sohn eines Weltmeisters ist dabei. Wie
+# heisst er?") says what is asked about: its words count almost as much as the question's.
+LEAD_WEIGHT = 0.8
+SHORT_QUESTION = 2  # the most content terms a question leaning on the sentence before it has
 
-Role = Literal["asks", "checks", "context"]
+Role = Literal["asks", "checks", "leads", "context"]
 _EITHER_YEARS = re.compile(r"\b((?:19|20)\d\d) (?:or|oder|bzw) ((?:19|20)\d\d)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _CLAUSE = re.compile(r",\s*|\s+[-–—]\s+")
@@ -71,13 +75,16 @@ class Query:
         else:  # a concept or an episode number spans no clause ("wie, viele"): the clauses' terms
             terms = tuple(dict.fromkeys(term for part in parts for term in part.terms))
         asked: set[str] = set()
-        numbers: dict[Role, set[str]] = {"asks": set(), "checks": set(), "context": set()}
+        numbers: dict[Role, set[str]] = {"asks": set(), "checks": set(), "leads": set(), "context": set()}
         claim_terms: set[str] = set()
         opened: set[str] = set()
+        led: set[str] = set()
         for part in parts:
             numbers[part.role].update(n for w in part.words if (n := number_of(w)) is not None)
-            if part.role != "context":
+            if part.role in ("asks", "checks"):
                 asked.update(part.terms, part.words)
+            elif part.role == "leads":
+                led.update(part.terms, part.words)
             (claim_terms if part.role == "checks" else opened).update(part.terms)
         # A yes/no question's year may be what it asks about ("did Porsche win in 2015?"); beside a
         # question that asks "when", "who", … it is a guess at the answer ("when was it announced? 2016?").
@@ -88,7 +95,9 @@ class Query:
         asked.difference_update(guesses, (w for w in words if number_of(w) in guesses))
         if not any(t[0] not in "?#" for t in asked.intersection(terms)):
             return cls(text, cleaned, terms, words, guesses=guesses, checked=claims)
-        weights = {item: CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked}
+        weights = {
+            item: LEAD_WEIGHT if item in led else CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked
+        }
         return cls(text, cleaned, terms, words, weights, guesses, claims)
 
     def weight(self, term_or_word: str) -> float:
@@ -157,11 +166,17 @@ def _parts(folded: str) -> list[_Part]:
     if not any(asking):
         asking = [True] * len(sentences)
     beside_another = sum(asking) > 1
-    parts: list[_Part] = []
-    for sentence, asks in zip(sentences, asking, strict=True):
+    cuts = []
+    for sentence in sentences:
         clauses = [cleaned for clause in _CLAUSE.split(sentence) if (cleaned := clean_plain(clause))]
-        cut = [(clause, terms_of_cleaned(clause)) for clause in clauses]
-        role: Role = "context"
+        cuts.append([(clause, terms_of_cleaned(clause)) for clause in clauses])
+    first_asking = asking.index(True) if sentences else 0
+    asked_terms = {t for cut, asks in zip(cuts, asking, strict=True) if asks for _, found in cut for t in found}
+    short = sum(t[0] not in "?#" for t in asked_terms) <= SHORT_QUESTION
+    parts: list[_Part] = []
+    for place, (cut, asks) in enumerate(zip(cuts, asking, strict=True)):
+        clauses = [clause for clause, _ in cut]
+        role: Role = "leads" if short and place < first_asking else "context"
         if asks:
             role = "checks" if _checks(" ".join(clauses), cut, beside_another) else "asks"
         hedges = [_HEDGE.match(clause) is not None for clause in clauses]

@@ -157,8 +157,13 @@ _STOPWORDS = frozenset(
     mich dich dort damals mein meine meinem meinen meiner dein deine
     glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
     geschafft jedenfalls behauptet nich sicher gehort korrekt verwechsle verwechsel verwechselt
+    sagen erklaren verraten mitteilen beantworten helfen help explain
+    guten herren damen geehrte geehrter sehr
     """.split()
 )
+
+# Greetings say nothing of the question, though "Tag" or "morning" alone may.
+_GREETINGS = frozenset(("guten tag", "guten morgen", "guten abend", "good morning", "good afternoon", "good evening"))
 
 _ASKING_VERBS = frozenset("name list nenne nenn nennen erzahl erzahle".split())
 
@@ -362,6 +367,9 @@ def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
     i = 0
     while i < len(words):
         pair = " ".join(words[i : i + 2])
+        if pair in _GREETINGS:
+            i += 2
+            continue
         if pair in _CONCEPT_OF:
             found.append(_CONCEPT_OF[pair])
             i += 2
