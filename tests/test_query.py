@@ -51,6 +51,19 @@ def test_a_courtesy_asks_nothing_so_the_sentence_before_it_does() -> None:
     assert not {"tag", "sagen"} & set(query.terms)
 
 
+def test_a_question_put_as_a_statement_asks() -> None:
+    german = Query.parse("Meine Nachbarin schwärmt von Le Mans. Ich wüsste gern, wer die Serie gedreht hat.")
+    english = Query.parse("My flatmate loves Porsche. I would like to know who directed the series.")
+    assert (german.weight("gedreht"), german.weight("nachbarin")) == (1.0, CONTEXT_WEIGHT)
+    assert (english.weight("direct"), english.weight("flatmat")) == (1.0, CONTEXT_WEIGHT)
+
+
+def test_a_greeting_or_thanks_is_only_said_around_the_question() -> None:
+    query = Query.parse("Hallo Porsche-Fans, wie viele Folgen hat die Serie? Vielen Dank im Voraus!")
+    assert (query.weight("porsch"), query.weight("folg")) == (CONTEXT_WEIGHT, 1.0)
+    assert Query.parse("Dear all, who directed it? Thank you in advance!").weight("direct") == 1.0
+
+
 def test_a_question_without_a_question_mark_is_all_asked() -> None:
     assert Query.parse("wer hat regie gefuhrt. und wann kam sie raus").weights == {}
 

@@ -130,6 +130,14 @@ def test_an_everyday_word_no_entry_knows_weighs_less_than_a_rare_one(index: Know
     assert found["problem"] < found["verstapp"] / 2
 
 
+def test_only_what_the_question_asks_can_be_unknown(index: Knowledge) -> None:
+    asked = index.lexical.search(Query.parse("when was it released, verstappen?"))
+    chatter = index.lexical.search(Query.parse("when was it released? my dog verstappen threw up on the rug"))
+    assert dict(asked.unknown)["verstapp"] > 0
+    assert not chatter.unknown
+    assert chatter.unnamed_weight < index.lexical.search(Query.parse("when was it released verstappen")).unnamed_weight
+
+
 def test_a_compound_of_two_known_words_means_both() -> None:
     knowledge = Knowledge(
         (

@@ -76,8 +76,8 @@ class LexicalResult:
     admitted: Callable[[int], bool]
     names_all_people: Callable[[int], bool]
     misses_question_word: Callable[[int], bool]  # the entry never answers the "how old/many/tall/…" asked
-    unknown: tuple[tuple[str, float], ...]  # the terms no entry knows at all (numbers aside), with their weight
-    unnamed_weight: float  # the question's weight besides person names
+    unknown: tuple[tuple[str, float], ...]  # the asked terms no entry knows at all (numbers aside), with their weight
+    unnamed_weight: float  # the weight of what the question asks besides person names
     names_someone: bool  # the question names a person of the cast or crew
     explains_besides_names: Callable[[int], float]  # 0..1: how much of what is asked besides names an entry explains
     only_question_words: bool  # nothing but "when", "und wo": no subject ("who's in it" has one: the series)
@@ -194,7 +194,13 @@ class LexicalIndex:
         # what is asked about a person: the words besides the names
         naming = {t for t, options in expanded.items() if any(known in self._people for known, _ in options)}
         unnamed = sum(weight for t, weight in weights.items() if t not in naming)
-        unknown = tuple((t, weights[t]) for t, options in expanded.items() if not options and not is_count(t))
+        # what no entry knows of what the question itself asks: a rare word in the chatter around it
+        # ("my dog threw up on the rug") does not make it about something else
+        asked_here = {t for t in expanded if query.weight(said[t]) >= 1.0}
+        unknown = tuple(
+            (t, weights[t]) for t, options in expanded.items() if not options and not is_count(t) and t in asked_here
+        )
+        asked_unnamed = sum(weight for t, weight in weights.items() if t not in naming and t in asked_here)
         matching = [(weights[t], options) for t, options in expanded.items() if options]
         items = self._items
         either = query.either_years.intersection(years)
@@ -245,7 +251,7 @@ class LexicalIndex:
             names_all_people,
             misses_question_word,
             unknown,
-            unnamed,
+            asked_unnamed,
             bool(people),
             lambda position: float(about[position]),
             only_asks,

@@ -37,11 +37,28 @@ _HEDGE = re.compile(
     r"^(?:ich (?:glaube|glaub|meine|mein|dachte|denke|hab|habe|hatte)|i (?:think|thought|believe|read|heard|remember"
     r"|seem|was told|guess|am pretty sure|m pretty sure)|pretty sure|meines wissens|soweit ich|angeblich|so hiess es"
     r"|wasnt it|isnt it|werent|wasnt|didnt|war das nicht|war es nicht|oder war|or was|or is"
-    r"|my (?:wife|husband|partner|friend|mate|kid|son|daughter|dad|mum|mom|brother|sister|cousin|neighbou?r|colleague)"
-    r"|mein (?:mann|sohn|vater|bruder|kumpel|freund|nachbar|kollege)"
-    r"|meine (?:frau|freundin|tochter|mutter|schwester|kollegin)"
+    r"|my (?:late |old )?(?:wife|husband|partner|friend|mate|kid|son|daughter|dad|mum|mom|brother|sister|cousin"
+    r"|neighbou?r|colleague|gran|grandma|grandad|granddad|grandpa|nan|flatmate|roommate|boyfriend|girlfriend)"
+    r"|mein (?:verstorbener |alter )?(?:mann|sohn|vater|bruder|kumpel|freund|nachbar|kollege|enkel|opa|mitbewohner)"
+    r"|meine (?:frau|freundin|tochter|mutter|schwester|kollegin|nachbarin|enkelin|oma|mitbewohnerin)"
     # a comparison beside the question ("wie heisst die strecke, so wie monza oder spa")
     r"|like (?:a|an|the|in)|kind of like|similar to|so wie|wie in|wie bei|wie im|so ne|so nen|so eine?|sowas wie)\b"
+)
+
+# A greeting or thanks around the question ("Liebe Leute,", "Dear all,", "Vielen Dank im Voraus!").
+_COURTESY = re.compile(
+    r"^(?:liebe|lieber|hallo|hi|hey|hello|servus|moin|dear|sehr geehrte\w*|guten \w+|good (?:morning|afternoon|evening)"
+    r"|vielen dank|danke|thanks|thank you|many thanks|cheers|viele grusse|beste grusse|best regards|kind regards)\b"
+)
+_MOST_COURTESY_WORDS = 5
+# A question put as a statement: "ich wüsste gern, wer …", "mich würde interessieren, wann …",
+# "I would like to know how many …": the sentence asks, though it has no question mark.
+_INDIRECT = re.compile(
+    r"\b(?:ich (?:wusste|wurde|mochte|will) (?:gern |gerne |nur |mal )?(?:wissen|erfahren)|ich wusste gerne?"
+    r"|mich (?:wurde|wurd|tat) (?:\w+ )?interessieren|mich interessiert"
+    r"|kann mir (?:\w+ )?(?:jemand|einer) (?:sagen|verraten)|weiss (?:das )?(?:jemand|einer)"
+    r"|i (?:would|d) like to know|id like to know|i want to know|i was wondering|i wonder"
+    r"|(?:can|could) (?:somebody|someone|anyone|you) tell me|(?:does )?(?:anyone|anybody) know)\b"
 )
 
 
@@ -162,7 +179,7 @@ def _parts(folded: str) -> list[_Part]:
     question (another sentence, or a clause that recalls or claims: "ich glaube, …", "I read
     100k"). `folded` is the text as `plain` leaves it."""
     sentences = [s for s in _SENTENCE_END.split(folded.strip()) if s.strip()]
-    asking = [s.rstrip().endswith("?") for s in sentences]
+    asking = [s.rstrip().endswith("?") or _INDIRECT.search(clean_plain(s)) is not None for s in sentences]
     if not any(asking):
         asking = [True] * len(sentences)
     beside_another = sum(asking) > 1
@@ -179,14 +196,18 @@ def _parts(folded: str) -> list[_Part]:
         role: Role = "leads" if short and place < first_asking else "context"
         if asks:
             role = "checks" if _checks(" ".join(clauses), cut, beside_another) else "asks"
-        hedges = [_HEDGE.match(clause) is not None for clause in clauses]
-        if all(hedges):  # a sentence made only of a claim ("I think it was 2016?") still says what it asks
+        hedges = [_HEDGE.match(clause) is not None or _courteous(clause) for clause in clauses]
+        if asks and all(hedges):  # a question made only of a claim ("I think it was 2016?") still asks
             hedges = [False] * len(clauses)
         for (clause, found), hedge in zip(cut, hedges, strict=True):
             # beside a clause that asks, one of nothing but a number guesses the answer ("which year, 2016?")
             guess = role == "asks" and len(cut) > 1 and bool(found) and all(term.isdigit() for term in found)
             parts.append(_Part(tuple(clause.split()), found, "context" if hedge else "checks" if guess else role))
     return parts
+
+
+def _courteous(clause: str) -> bool:
+    return len(clause.split()) <= _MOST_COURTESY_WORDS and _COURTESY.match(clause) is not None
 
 
 def _checks(cleaned: str, cut: list[tuple[str, tuple[str, ...]]], beside_another: bool) -> bool:

@@ -158,7 +158,8 @@ _STOPWORDS = frozenset(
     glaube glaub irgendwas irgendwann irgendwo hab erinnere erinnern gelesen vielleicht paar
     geschafft jedenfalls behauptet nich sicher gehort korrekt verwechsle verwechsel verwechselt
     sagen erklaren verraten mitteilen beantworten helfen help explain
-    guten herren damen geehrte geehrter sehr
+    guten herren damen geehrte geehrter geehrtes sehr liebe lieber dear voraus advance
+    wusste wussten gern gerne interessieren interessiert interessiere
     """.split()
 )
 
