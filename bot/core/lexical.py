@@ -194,9 +194,9 @@ class LexicalIndex:
         # what is asked about a person: the words besides the names
         naming = {t for t, options in expanded.items() if any(known in self._people for known, _ in options)}
         unnamed = sum(weight for t, weight in weights.items() if t not in naming)
-        # what no entry knows of what the question itself asks: a rare word in the chatter around it
-        # ("my dog threw up on the rug") does not make it about something else
-        asked_here = {t for t in expanded if query.weight(said[t]) >= 1.0}
+        # what no entry knows of what the question asks (or a follow-up borrows): a rare word in the
+        # chatter around it ("my dog threw up on the rug") does not make it about something else
+        asked_here = {t for t in expanded if query.weight(said[t]) > CONTEXT_WEIGHT}
         unknown = tuple(
             (t, weights[t]) for t, options in expanded.items() if not options and not is_count(t) and t in asked_here
         )
