@@ -28,8 +28,8 @@ MAX_SUGGESTIONS = 3
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
 COEFFICIENTS = (-1.537, 1.746, 2.776, 1.739, 1.954, 0.864, 1.013, -0.501, -2.871, -0.375)
 # Least probability of being right for an answer: chosen on the cross-validated table of
-# scripts/calibrate.py (1.3 % wrong at 0.85; a higher threshold buys few fewer wrong answers for many
-# fewer right ones). Questions that tuned nothing have had 1 to 2 points more wrong answers.
+# scripts/calibrate.py (1.6 % wrong at 0.85; a higher threshold buys few fewer wrong answers for many
+# fewer right ones). Questions that tuned nothing have had up to 1 point more wrong answers.
 ANSWER_CONFIDENCE = 0.85
 CLEAR_CONFIDENCE = 0.93  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
