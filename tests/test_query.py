@@ -46,7 +46,7 @@ def test_a_statement_before_a_short_question_says_what_it_asks_about() -> None:
 
 def test_a_courtesy_asks_nothing_so_the_sentence_before_it_does() -> None:
     query = Query.parse("Guten Tag. Ich weiß nicht mehr, wann die Serie erschienen ist. Können Sie mir das sagen?")
-    assert query.weights == {}
+    assert (query.weight("?when"), query.weight("erschien"), query.weight("guten")) == (1.0, 1.0, CONTEXT_WEIGHT)
     assert "?when" in query.terms
     assert not {"tag", "sagen"} & set(query.terms)
 
@@ -62,6 +62,15 @@ def test_a_greeting_or_thanks_is_only_said_around_the_question() -> None:
     query = Query.parse("Hallo Porsche-Fans, wie viele Folgen hat die Serie? Vielen Dank im Voraus!")
     assert (query.weight("porsch"), query.weight("folg")) == (CONTEXT_WEIGHT, 1.0)
     assert Query.parse("Dear all, who directed it? Thank you in advance!").weight("direct") == 1.0
+
+
+def test_what_someone_reports_is_said_around_the_question_unless_it_is_all_it_asks() -> None:
+    dispute = Query.parse("Wie viele Folgen hat die Serie? Kumpel sagt acht, ich sag sechs – wer hat recht?")
+    assert (dispute.weight("folg"), dispute.weight("kumpel")) == (1.0, CONTEXT_WEIGHT)
+    assert dispute.guesses == {"8", "6"}
+    assert "recht" not in dispute.terms
+    quoted = Query.parse("webber said you can smell something on sunday morning, what was it? I'm hungry now")
+    assert (quoted.weight("smell"), quoted.weight("hungry")) == (1.0, CONTEXT_WEIGHT)
 
 
 def test_a_question_without_a_question_mark_is_all_asked() -> None:

@@ -108,6 +108,17 @@ def test_numbers_however_inflected_and_days_to_come() -> None:
     assert "300" in terms("crowd was like 300k")
     assert "?now" in terms("Wer wird dieses Jahr Weltmeister?")
     assert "?now" in terms("what's on tomorrow at the track")
+    assert "?now" in terms("Was läuft dieses Wochenende in Le Mans?")
+
+
+def test_the_weather_is_what_no_source_speaks_of() -> None:
+    assert terms("wie wird das Wetter in Le Mans") == ("?weather", "le", "mans")
+    assert "?weather" in terms("weather forecast for the race?")
+
+
+def test_second_language_words_for_the_series_parts() -> None:
+    assert terms("how many chapters has the serie") == terms("how many episodes has the serie")
+    assert terms("who is the regista") == terms("who is the director")
 
 
 def test_a_request_to_name_something_is_no_name() -> None:

@@ -41,6 +41,7 @@ _HEDGE = re.compile(
     r"|neighbou?r|colleague|gran|grandma|grandad|granddad|grandpa|nan|flatmate|roommate|boyfriend|girlfriend)"
     r"|mein (?:verstorbener |alter )?(?:mann|sohn|vater|bruder|kumpel|freund|nachbar|kollege|enkel|opa|mitbewohner)"
     r"|meine (?:frau|freundin|tochter|mutter|schwester|kollegin|nachbarin|enkelin|oma|mitbewohnerin)"
+    r"|ich (?:sag|sage|tipp|tippe)"  # a counter-claim: "Kumpel sagt acht, ich sag sechs"
     # a comparison beside the question ("wie heisst die strecke, so wie monza oder spa")
     r"|like (?:a|an|the|in)|kind of like|similar to|so wie|wie in|wie bei|wie im|so ne|so nen|so eine?|sowas wie)\b"
 )
@@ -59,6 +60,13 @@ _INDIRECT = re.compile(
     r"|kann mir (?:\w+ )?(?:jemand|einer) (?:sagen|verraten)|weiss (?:das )?(?:jemand|einer)"
     r"|i (?:would|d) like to know|id like to know|i want to know|i was wondering|i wonder"
     r"|(?:can|could) (?:somebody|someone|anyone|you) tell me|(?:does )?(?:anyone|anybody) know)\b"
+)
+
+# What someone else says or writes, claim included ("Kumpel sagt acht", "a blog I'm quoting says it
+# premiered on 16 June"): said around the question, unless it is all the question says.
+_REPORTED = re.compile(
+    r"^(?!(?:was|wer|wie|wo|wann|welche\w*|warum|what|who|how|where|when|which|why|does|did|do)\b)(?:\w+ ){0,5}"
+    r"(?:says|said|claims|claimed|thinks|reckons|calls|writes|wrote|sagt|meint|behauptet|schreibt|schrieb|nennt)\b"
 )
 
 
@@ -111,7 +119,9 @@ class Query:
         claims = frozenset(claim_terms - opened)
         asked.difference_update(guesses, (w for w in words if number_of(w) in guesses))
         if not any(t[0] not in "?#" for t in asked.intersection(terms)):
-            return cls(text, cleaned, terms, words, guesses=guesses, checked=claims)
+            if not any(t[0] not in "?#" for t in led.intersection(terms)):
+                return cls(text, cleaned, terms, words, guesses=guesses, checked=claims)
+            asked |= led  # "Der Sohn eines Weltmeisters ist dabei. Wer ist es?"
         weights = {
             item: LEAD_WEIGHT if item in led else CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked
         }
@@ -174,10 +184,11 @@ class _Part:
 
 
 def _parts(folded: str) -> list[_Part]:
-    """The text's clauses, each with what it does: asks (a sentence with a question mark, or any
-    when none has one), checks a guess (a yes/no question), or only says something around the
-    question (another sentence, or a clause that recalls or claims: "ich glaube, …", "I read
-    100k"). `folded` is the text as `plain` leaves it."""
+    """The text's clauses, each with what it does: asks (a sentence with a question mark or put as a
+    question, or any when none is), checks a guess (a yes/no question), leads to a short question
+    (the sentence before "Wie heißt er?") or only says something around the question (another
+    sentence, a greeting, a clause that recalls or claims: "ich glaube, …", "I read 100k").
+    `folded` is the text as `plain` leaves it."""
     sentences = [s for s in _SENTENCE_END.split(folded.strip()) if s.strip()]
     asking = [s.rstrip().endswith("?") or _INDIRECT.search(clean_plain(s)) is not None for s in sentences]
     if not any(asking):
@@ -190,20 +201,36 @@ def _parts(folded: str) -> list[_Part]:
     first_asking = asking.index(True) if sentences else 0
     asked_terms = {t for cut, asks in zip(cuts, asking, strict=True) if asks for _, found in cut for t in found}
     short = sum(t[0] not in "?#" for t in asked_terms) <= SHORT_QUESTION
-    parts: list[_Part] = []
+    read = []
     for place, (cut, asks) in enumerate(zip(cuts, asking, strict=True)):
         clauses = [clause for clause, _ in cut]
         role: Role = "leads" if short and place < first_asking else "context"
         if asks:
             role = "checks" if _checks(" ".join(clauses), cut, beside_another) else "asks"
-        hedges = [_HEDGE.match(clause) is not None or _courteous(clause) for clause in clauses]
-        if asks and all(hedges):  # a question made only of a claim ("I think it was 2016?") still asks
+        hedges = [_hedged(clause) for clause in clauses]
+        if asks and all(hedges):  # a question made only of a claim ("I think it was 2016?") still asks it
             hedges = [False] * len(clauses)
+        read.append((cut, asks, role, hedges))
+    # and so does one whose claim is all it says ("Webber said you can smell something, what was it?")
+    asked = [found for cut, asks, _, hedges in read if asks for (_, found), h in zip(cut, hedges, strict=True) if not h]
+    if not any(map(_says_something, asked)):
+        read = [(cut, asks, role, [h and not asks for h in hedges]) for cut, asks, role, hedges in read]
+    parts: list[_Part] = []
+    for cut, _, role, hedges in read:
         for (clause, found), hedge in zip(cut, hedges, strict=True):
             # beside a clause that asks, one of nothing but a number guesses the answer ("which year, 2016?")
             guess = role == "asks" and len(cut) > 1 and bool(found) and all(term.isdigit() for term in found)
             parts.append(_Part(tuple(clause.split()), found, "context" if hedge else "checks" if guess else role))
     return parts
+
+
+def _hedged(clause: str) -> bool:
+    """Whether the clause is only said around the question: it recalls, claims, reports or greets."""
+    return _HEDGE.match(clause) is not None or _REPORTED.match(clause) is not None or _courteous(clause)
+
+
+def _says_something(found: tuple[str, ...]) -> bool:
+    return any(term[0] not in "?#" for term in found)
 
 
 def _courteous(clause: str) -> bool:

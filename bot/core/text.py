@@ -64,6 +64,15 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("next year", "?now"),
     ("tomorrow", "?now"),
     ("tonight", "?now"),
+    ("this weekend", "?now"),
+    ("next weekend", "?now"),
+    ("dieses wochenende", "?now"),
+    ("nachstes wochenende", "?now"),
+    # No source speaks of the weather, and "Wetter" is too everyday a word to weigh as unknown.
+    ("wetter", "?weather"),
+    ("weather", "?weather"),
+    ("forecast", "?weather"),
+    ("wettervorhersage", "?weather"),
     ("seit wann", "?since"),
     ("since when", "?since"),
     ("wann", "?when"),
@@ -163,8 +172,11 @@ _STOPWORDS = frozenset(
     """.split()
 )
 
-# Greetings say nothing of the question, though "Tag" or "morning" alone may.
-_GREETINGS = frozenset(("guten tag", "guten morgen", "guten abend", "good morning", "good afternoon", "good evening"))
+# Phrases that say nothing of the question, though "Tag", "morning" or "recht" alone may.
+_SAYS_NOTHING = frozenset(
+    """guten tag|guten morgen|guten abend|good morning|good afternoon|good evening|wer hat recht|wer hat denn recht
+    |who is right|whos right|who s right""".replace("\n", "").split("|")
+)
 
 _ASKING_VERBS = frozenset("name list nenne nenn nennen erzahl erzahle".split())
 
@@ -244,6 +256,10 @@ _SHORTHAND = {
     "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
     "geholt": "gewonnen", "gwunne": "gewonnen", "gwunnen": "gewonnen", "auftaucht": "vorkommt",
     "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht", "gefahren": "fuhr", "fahrt": "fuhr",
+    # second-language words for the series' parts and people ("how many chapters has the serie?")
+    "chapter": "episode", "chapters": "episodes", "capitulo": "episode", "capitulos": "episodes",
+    "episodio": "episode", "episodios": "episodes", "episodi": "episodes", "regista": "director",
+    "carrera": "race",
 }  # fmt: skip
 
 
@@ -367,10 +383,11 @@ def terms_of_cleaned(cleaned: str) -> tuple[str, ...]:
         words = words[1:]  # "Name the three-time winner", "Nenne alle Teams": a request to tell, not a name
     i = 0
     while i < len(words):
-        pair = " ".join(words[i : i + 2])
-        if pair in _GREETINGS:
-            i += 2
+        said = next((n for n in (4, 3, 2) if " ".join(words[i : i + n]) in _SAYS_NOTHING), 0)
+        if said:
+            i += said
             continue
+        pair = " ".join(words[i : i + 2])
         if pair in _CONCEPT_OF:
             found.append(_CONCEPT_OF[pair])
             i += 2
