@@ -164,3 +164,6 @@ def test_pronouns_and_vague_words_are_fillers() -> None:
     assert terms("the thing with Webber back in 2015, where did he finish?") == terms(
         "Webber in 2015, where did he finish?"
     )
+    assert terms("Wie viele Zuschauer warn dat tatsächlich, Herr Bot?") == terms("Wie viele Zuschauer?")
+    assert terms("sorry, which docs has the director made") == terms("which documentaries has the director made")
+    assert terms("wer hat den Nissan konstruiert") == terms("wer hat den Nissan entworfen")

@@ -115,7 +115,8 @@ class Query:
         # question that asks "when", "who", … it is a guess at the answer ("when was it announced? 2016?").
         open_question = any(part.role == "asks" for part in parts)
         checked = {n for n in numbers["checks"] if open_question or not is_year(n)}
-        guesses = frozenset((checked | numbers["context"]) - numbers["asks"])
+        # so is a number said before a short question ("schon ab 2012 vor Ort. In welchen Jahren?")
+        guesses = frozenset((checked | numbers["context"] | numbers["leads"]) - numbers["asks"])
         claims = frozenset(claim_terms - opened)
         asked.difference_update(guesses, (w for w in words if number_of(w) in guesses))
         if not any(t[0] not in "?#" for t in asked.intersection(terms)):

@@ -169,6 +169,7 @@ _STOPWORDS = frozenset(
     sagen erklaren verraten mitteilen beantworten helfen help explain
     guten herren damen geehrte geehrter geehrtes sehr liebe lieber dear voraus advance
     wusste wussten gern gerne interessieren interessiert interessiere
+    dat warn nem nen herr herrn tatsachlich wenigstens drin gabs sorry actual
     """.split()
 )
 
@@ -247,7 +248,8 @@ def _strip_marks(text: str) -> str:
 _SHORTHAND = {
     "ep": "episode", "eps": "episodes", "lm": "le mans", "dnf": "retired", "dnfs": "retired",
     "p1": "first place", "p2": "second place", "p3": "third place", "og": "original",
-    "prod": "production", "docu": "documentary", "b4": "before", "irl": "real", "pls": "please",
+    "prod": "production", "docu": "documentary", "doc": "documentary", "docs": "documentaries",
+    "b4": "before", "irl": "real", "pls": "please",
     "ca": "circa", "mins": "minutes", "min": "minutes", "hrs": "hours", "yr": "year", "yrs": "years",
     # everyday words for what the knowledge calls otherwise
     "fzg": "auto", "fahrzeug": "auto", "fahrzeuge": "autos", "wagen": "auto", "bolide": "auto", "boliden": "autos",
@@ -256,6 +258,7 @@ _SHORTHAND = {
     "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
     "geholt": "gewonnen", "gwunne": "gewonnen", "gwunnen": "gewonnen", "auftaucht": "vorkommt",
     "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht", "gefahren": "fuhr", "fahrt": "fuhr",
+    "konstruiert": "entworfen", "gebaut": "entworfen",
     # second-language words for the series' parts and people ("how many chapters has the serie?")
     "chapter": "episode", "chapters": "episodes", "capitulo": "episode", "capitulos": "episodes",
     "episodio": "episode", "episodios": "episodes", "episodi": "episodes", "regista": "director",
