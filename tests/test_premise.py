@@ -21,6 +21,8 @@ SIX = "The series has six episodes of 26 minutes each."
         ("how many episodes are there?", None),  # not a yes/no question
         ("was it released in 2016?", None),  # years are not checked
         ("is it 26 minutes per episode?", None),
+        ("has it got 6 or 8 episodes?", None),  # alternatives: one of them is right
+        ("has it got 7 or 8 episodes?", "No."),
     ],
 )
 def test_a_wrong_number_gets_a_no(question: str, expected: str | None) -> None:

@@ -73,6 +73,16 @@ def test_what_someone_reports_is_said_around_the_question_unless_it_is_all_it_as
     assert (quoted.weight("smell"), quoted.weight("hungry")) == (1.0, CONTEXT_WEIGHT)
 
 
+def test_the_choices_a_quiz_question_offers_are_claims_to_check() -> None:
+    numbers = Query.parse("Quizfrage: Wie viele Folgen hat die Serie – 4, 6 oder 8?")
+    assert numbers.guesses == {"4", "6", "8"}
+    assert "quizfrag" not in numbers.terms
+    names = Query.parse("Trivia: who directed it, A) Asif Kapadia B) James Erskine C) Ron Howard?")
+    assert (names.weight("direct"), names.weight("howard")) == (1.0, 1.0)
+    assert {"asif", "kapadia", "erskin", "howard"} <= names.checked
+    assert "kapadia" in Query.parse("Welcher Regisseur war es – Erskine oder Kapadia?").checked
+
+
 def test_a_question_without_a_question_mark_is_all_asked() -> None:
     assert Query.parse("wer hat regie gefuhrt. und wann kam sie raus").weights == {}
 

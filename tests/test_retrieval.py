@@ -9,8 +9,10 @@ import pytest
 from bot.core import fileformat
 from bot.core.decide import Match
 from bot.core.knowledge import Knowledge
+from bot.core.loader import load_directory
 from bot.core.query import Query
 from bot.core.schema import Entry
+from tests.helpers import REAL_KNOWLEDGE
 from tests.knowledge_factory import entry
 
 
@@ -136,6 +138,15 @@ def test_only_what_the_question_asks_can_be_unknown(index: Knowledge) -> None:
     assert dict(asked.unknown)["verstapp"] > 0
     assert not chatter.unknown
     assert chatter.unnamed_weight < index.lexical.search(Query.parse("when was it released verstappen")).unnamed_weight
+
+
+def test_what_no_source_can_speak_of_stays_unknown_to_the_real_knowledge() -> None:
+    """ "?now" and "?weather" decline questions only while no entry's text uses them ("today" in an
+    answer would make "this year" a word the knowledge knows)."""
+    knowledge = load_directory(REAL_KNOWLEDGE)
+    for question in ("Wer wird dieses Jahr Weltmeister?", "wie wird das Wetter in Le Mans am Wochenende"):
+        unknown = dict(knowledge.lexical.search(Query.parse(question)).unknown)
+        assert {"?now", "?weather"} & unknown.keys()
 
 
 def test_a_compound_of_two_known_words_means_both() -> None:

@@ -116,6 +116,18 @@ def test_the_weather_is_what_no_source_speaks_of() -> None:
     assert "?weather" in terms("weather forecast for the race?")
 
 
+def test_a_year_said_aloud_is_a_year() -> None:
+    assert "2015" in terms("wer hat das rennen zwanzig fünfzehn gewonnen")
+    assert "2017" in terms("when did the race start in twenty seventeen")
+
+
+def test_quiz_forms_say_nothing_of_the_question() -> None:
+    assert terms("True or false: the series came out in 2018") == terms("the series came out in 2018")
+    assert terms("Wahr oder falsch: Mardenborough kam übers Zocken zum Motorsport") == terms(
+        "Mardenborough kam übers Gaming zum Motorsport"
+    )
+
+
 def test_second_language_words_for_the_series_parts() -> None:
     assert terms("how many chapters has the serie") == terms("how many episodes has the serie")
     assert terms("who is the regista") == terms("who is the director")

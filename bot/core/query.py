@@ -69,6 +69,9 @@ _REPORTED = re.compile(
     r"(?:says|said|claims|claimed|thinks|reckons|calls|writes|wrote|sagt|meint|behauptet|schreibt|schrieb|nennt)\b"
 )
 
+_LETTERED = re.compile(r"(?:^|\s)\(?[a-d]\)\s")  # "A) Netflix B) Amazon C) DAZN"
+_OR = re.compile(r"\b(?:or|oder)\b")
+
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -196,7 +199,12 @@ def _parts(folded: str) -> list[_Part]:
         asking = [True] * len(sentences)
     beside_another = sum(asking) > 1
     cuts = []
+    offered: list[list[tuple[str, tuple[str, ...]]]] = []  # lettered choices: "A) Netflix B) Amazon C) DAZN"
     for sentence in sentences:
+        letters = list(_LETTERED.finditer(sentence))
+        choices = sentence[letters[0].start() :] if len(letters) > 1 else ""
+        sentence = sentence[: len(sentence) - len(choices)]
+        offered.append([(cleaned, terms_of_cleaned(cleaned))] if (cleaned := clean_plain(choices)) else [])
         clauses = [cleaned for clause in _CLAUSE.split(sentence) if (cleaned := clean_plain(clause))]
         cuts.append([(clause, terms_of_cleaned(clause)) for clause in clauses])
     first_asking = asking.index(True) if sentences else 0
@@ -217,12 +225,29 @@ def _parts(folded: str) -> list[_Part]:
     if not any(map(_says_something, asked)):
         read = [(cut, asks, role, [h and not asks for h in hedges]) for cut, asks, role, hedges in read]
     parts: list[_Part] = []
-    for cut, _, role, hedges in read:
-        for (clause, found), hedge in zip(cut, hedges, strict=True):
-            # beside a clause that asks, one of nothing but a number guesses the answer ("which year, 2016?")
-            guess = role == "asks" and len(cut) > 1 and bool(found) and all(term.isdigit() for term in found)
+    for (cut, _, role, hedges), lettered in zip(read, offered, strict=True):
+        # the choices a question offers are claims to check ("… – 4, 6 oder 8?", "Erskine or Kapadia?"),
+        # and so is, beside a clause that asks, one of nothing but a number ("which year, 2016?")
+        choices = _choices(cut) if role == "asks" else [False] * len(cut)
+        for (clause, found), hedge, choice in zip(cut, hedges, choices, strict=True):
+            guess = choice or (role == "asks" and len(cut) > 1 and bool(found) and all(t.isdigit() for t in found))
             parts.append(_Part(tuple(clause.split()), found, "context" if hedge else "checks" if guess else role))
+        parts += [_Part(tuple(clause.split()), found, "checks") for clause, found in lettered]
     return parts
+
+
+def _choices(cut: list[tuple[str, tuple[str, ...]]]) -> list[bool]:
+    """Which clauses after the first offer choices: the last one with "or" ("6 oder 8", "Stuck or
+    Rast") of a few words, and the bare ones right before it ("Lotterer, Stuck oder Rast")."""
+    marks = [False] * len(cut)
+    last = next((k for k in range(len(cut) - 1, 0, -1) if _OR.search(cut[k][0]) and len(cut[k][1]) <= 4), None)
+    if last is not None:
+        marks[last] = True
+        before = last - 1
+        while before >= 1 and len(cut[before][1]) <= 2 and not any(t[0] == "?" for t in cut[before][1]):
+            marks[before] = True
+            before -= 1
+    return marks
 
 
 def _hedged(clause: str) -> bool:

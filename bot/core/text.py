@@ -170,13 +170,15 @@ _STOPWORDS = frozenset(
     guten herren damen geehrte geehrter geehrtes sehr liebe lieber dear voraus advance
     wusste wussten gern gerne interessieren interessiert interessiere
     dat warn nem nen herr herrn tatsachlich wenigstens drin gabs sorry actual
+    quizfrage trivia
     """.split()
 )
 
 # Phrases that say nothing of the question, though "Tag", "morning" or "recht" alone may.
 _SAYS_NOTHING = frozenset(
     """guten tag|guten morgen|guten abend|good morning|good afternoon|good evening|wer hat recht|wer hat denn recht
-    |who is right|whos right|who s right""".replace("\n", "").split("|")
+    |who is right|whos right|who s right|true or false|wahr oder falsch|richtig oder falsch|fill in the blank
+    |fill in|bonus round|bonusfrage""".replace("\n", "").split("|")
 )
 
 _ASKING_VERBS = frozenset("name list nenne nenn nennen erzahl erzahle".split())
@@ -207,7 +209,7 @@ _SUFFIXES = (
 _YES_NO_OPENERS = frozenset(
     """is are was were did does do has have had can could will would isnt arent wasnt didnt doesnt
     ist sind war waren hat haben hatte hatten gibt gab kommt kam kann wird wurde wurden lauft lief fuhr
-    fuhren gewann gewannen stimmt""".split()
+    fuhren gewann gewannen stimmt true wahr richtig""".split()
 )
 _YES_NO_TAGS = (
     *("right", "correct", "isnt it", "arent they", "didnt they", "wasnt it", "yeah"),
@@ -258,7 +260,8 @@ _SHORTHAND = {
     "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
     "geholt": "gewonnen", "gwunne": "gewonnen", "gwunnen": "gewonnen", "auftaucht": "vorkommt",
     "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht", "gefahren": "fuhr", "fahrt": "fuhr",
-    "konstruiert": "entworfen", "gebaut": "entworfen",
+    "konstruiert": "entworfen", "gebaut": "entworfen", "zocken": "gaming", "zocker": "gamer",
+    "eingestampft": "eingestellt", "streamer": "streamingdienst",
     # second-language words for the series' parts and people ("how many chapters has the serie?")
     "chapter": "episode", "chapters": "episodes", "capitulo": "episode", "capitulos": "episodes",
     "episodio": "episode", "episodios": "episodes", "episodi": "episodes", "regista": "director",
@@ -266,6 +269,13 @@ _SHORTHAND = {
 }  # fmt: skip
 
 
+# A year said aloud, as voice input writes it: "twenty fifteen", "zwanzig fünfzehn" is 2015.
+_TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "zehn": 10, "elf": 11, "zwolf": 12, "dreizehn": 13,
+    "vierzehn": 14, "funfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19,
+}  # fmt: skip
+_SPOKEN_YEAR = re.compile(rf"\b(?:twenty|zwanzig) {_alternatives(_TEENS)}\b")
 _GLUED_NUMBER = re.compile(r"\b(ep|folge|episode|teil|part)(\d)\b")  # "ep1" is "ep 1"
 _SERIES_NUMBER = re.compile(r"\bseries ([2-9])\b")  # British "series 2" is a second season
 
@@ -285,6 +295,7 @@ def clean_plain(text: str) -> str:
     """`clean` of a text `plain` made."""
     words = _GLUED_NUMBER.sub(r"\1 \2", _NON_WORD.sub(" ", text).replace("_", " ")).split()
     cleaned = " ".join(_SHORTHAND.get(word, word) for word in words)
+    cleaned = _SPOKEN_YEAR.sub(lambda match: str(2000 + _TEENS[match.group(1)]), cleaned)
     return _SERIES_NUMBER.sub(r"season \1", _TWENTY_FOUR_HOURS.sub("24h", cleaned))
 
 
