@@ -83,6 +83,19 @@ def test_the_choices_a_quiz_question_offers_are_claims_to_check() -> None:
     assert "kapadia" in Query.parse("Welcher Regisseur war es – Erskine oder Kapadia?").checked
 
 
+def test_a_claim_beside_an_open_question_is_disputed_not_asked_about() -> None:
+    query = Query.parse("Lotterer ist doch Belgier, oder? Welche Nationalität hat er wirklich?")
+    assert "belgi" in query.disputed
+    assert not Query.parse("Ist Lotterer Belgier?").disputed  # alone, the claim is what it asks
+
+
+def test_discord_reply_prefixes_and_bars_are_no_words_of_the_question() -> None:
+    query = Query.parse("replying to kartkid99: wait how many cars did nissan enter | asking for a friend")
+    assert "kartkid99" not in query.terms
+    assert "reply" not in query.terms
+    assert query.weight("nissan") == 1.0
+
+
 def test_a_question_without_a_question_mark_is_all_asked() -> None:
     assert Query.parse("wer hat regie gefuhrt. und wann kam sie raus").weights == {}
 

@@ -149,6 +149,12 @@ def test_what_no_source_can_speak_of_stays_unknown_to_the_real_knowledge() -> No
         assert {"?now", "?weather"} & unknown.keys()
 
 
+def test_a_claim_beside_an_open_question_is_not_what_no_entry_knows(index: Knowledge) -> None:
+    found = index.lexical.search(Query.parse("Webber ist doch Belgier, oder? Woher kommt er wirklich?"))
+    assert "belgi" not in dict(found.unknown)
+    assert "belgi" in dict(index.lexical.search(Query.parse("Woher kommt Webber, Belgier?")).unknown)
+
+
 def test_a_compound_of_two_known_words_means_both() -> None:
     knowledge = Knowledge(
         (

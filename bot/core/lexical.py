@@ -195,8 +195,9 @@ class LexicalIndex:
         naming = {t for t, options in expanded.items() if any(known in self._people for known, _ in options)}
         unnamed = sum(weight for t, weight in weights.items() if t not in naming)
         # what no entry knows of what the question asks (or a follow-up borrows): a rare word in the
-        # chatter around it ("my dog threw up on the rug") does not make it about something else
-        asked_here = {t for t in expanded if query.weight(said[t]) > CONTEXT_WEIGHT}
+        # chatter around it ("my dog threw up on the rug") or in a claim beside it does not make it
+        # about something else
+        asked_here = {t for t in expanded if query.weight(said[t]) > CONTEXT_WEIGHT and said[t] not in query.disputed}
         unknown = tuple(
             (t, weights[t]) for t, options in expanded.items() if not options and not is_count(t) and t in asked_here
         )

@@ -31,7 +31,8 @@ SHORT_QUESTION = 2  # the most content terms a question leaning on the sentence 
 Role = Literal["asks", "checks", "leads", "context"]
 _EITHER_YEARS = re.compile(r"\b((?:19|20)\d\d) (?:or|oder|bzw) ((?:19|20)\d\d)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-_CLAUSE = re.compile(r",\s*|\s+[-–—]\s+")
+_CLAUSE = re.compile(r",\s*|\s+[-–—|]\s+")
+_REPLYING = re.compile(r"^(?:replying to|reply to|antwort an)\s+\S+:\s*")  # "replying to kartkid99: …"
 # A clause that states or recalls rather than asks ("ich glaube, …", "I read 100k", "wasn't it …?").
 _HEDGE = re.compile(
     r"^(?:ich (?:glaube|glaub|meine|mein|dachte|denke|hab|habe|hatte)|i (?:think|thought|believe|read|heard|remember"
@@ -87,6 +88,9 @@ class Query:
     weights: dict[str, float] = field(default_factory=dict)
     guesses: frozenset[str] = frozenset()
     checked: frozenset[str] = frozenset()  # the terms of a yes/no question: a claim to check
+    # a claim made beside an open question ("Lotterer ist doch Belgier, oder? Welche Nationalität hat
+    # er?"): its words are the claim to correct, not what the question is about
+    disputed: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -122,14 +126,15 @@ class Query:
         guesses = frozenset((checked | numbers["context"] | numbers["leads"]) - numbers["asks"])
         claims = frozenset(claim_terms - opened)
         asked.difference_update(guesses, (w for w in words if number_of(w) in guesses))
+        disputed = claims if open_question else frozenset()
         if not any(t[0] not in "?#" for t in asked.intersection(terms)):
             if not any(t[0] not in "?#" for t in led.intersection(terms)):
-                return cls(text, cleaned, terms, words, guesses=guesses, checked=claims)
+                return cls(text, cleaned, terms, words, guesses=guesses, checked=claims, disputed=disputed)
             asked |= led  # "Der Sohn eines Weltmeisters ist dabei. Wer ist es?"
         weights = {
             item: LEAD_WEIGHT if item in led else CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked
         }
-        return cls(text, cleaned, terms, words, weights, guesses, claims)
+        return cls(text, cleaned, terms, words, weights, guesses, claims, disputed)
 
     def weight(self, term_or_word: str) -> float:
         return self.weights.get(term_or_word, 1.0)
@@ -175,6 +180,7 @@ class Query:
             weights,
             self.guesses,
             self.checked,
+            self.disputed,
         )
 
 
@@ -193,7 +199,7 @@ def _parts(folded: str) -> list[_Part]:
     (the sentence before "Wie heißt er?") or only says something around the question (another
     sentence, a greeting, a clause that recalls or claims: "ich glaube, …", "I read 100k").
     `folded` is the text as `plain` leaves it."""
-    sentences = [s for s in _SENTENCE_END.split(folded.strip()) if s.strip()]
+    sentences = [s for s in _SENTENCE_END.split(_REPLYING.sub("", folded.strip())) if s.strip()]
     asking = [s.rstrip().endswith("?") or _INDIRECT.search(clean_plain(s)) is not None for s in sentences]
     if not any(asking):
         asking = [True] * len(sentences)

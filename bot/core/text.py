@@ -170,7 +170,7 @@ _STOPWORDS = frozenset(
     guten herren damen geehrte geehrter geehrtes sehr liebe lieber dear voraus advance
     wusste wussten gern gerne interessieren interessiert interessiere
     dat warn nem nen herr herrn tatsachlich wenigstens drin gabs sorry actual
-    quizfrage trivia
+    quizfrage trivia iirc afaik imho fwiw
     """.split()
 )
 
@@ -262,6 +262,8 @@ _SHORTHAND = {
     "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht", "gefahren": "fuhr", "fahrt": "fuhr",
     "konstruiert": "entworfen", "gebaut": "entworfen", "zocken": "gaming", "zocker": "gamer",
     "eingestampft": "eingestellt", "streamer": "streamingdienst",
+    "wat": "was", "abt": "about", "frm": "from", "dt": "deutsche", "synchro": "synchronfassung",
+    "prasi": "prasident",
     # second-language words for the series' parts and people ("how many chapters has the serie?")
     "chapter": "episode", "chapters": "episodes", "capitulo": "episode", "capitulos": "episodes",
     "episodio": "episode", "episodios": "episodes", "episodi": "episodes", "regista": "director",
