@@ -111,9 +111,11 @@ def test_numbers_however_inflected_and_days_to_come() -> None:
     assert "?now" in terms("Was läuft dieses Wochenende in Le Mans?")
 
 
-def test_the_weather_is_what_no_source_speaks_of() -> None:
+def test_the_weather_the_future_and_account_help_are_what_no_source_speaks_of() -> None:
     assert terms("wie wird das Wetter in Le Mans") == ("?weather", "le", "mans")
     assert "?weather" in terms("weather forecast for the race?")
+    assert "?support" in terms("wie kündige ich mein prime abo")
+    assert "?now" in terms("Bei welchem Team fährt Hülkenberg nächste Saison?")
 
 
 def test_a_year_said_aloud_is_a_year() -> None:
