@@ -130,6 +130,16 @@ def test_quiz_forms_say_nothing_of_the_question() -> None:
     )
 
 
+def test_a_dropped_g_and_a_feminine_ending_meet_the_plain_word() -> None:
+    assert terms("which team was nico prost drivin for") == terms("which team was nico prost driving for")
+    assert terms("Wer ist die Produzentin?") == terms("Wer ist der Produzent?")
+
+
+def test_formal_german_counts_and_nationality() -> None:
+    assert terms("Anzahl der Folgen") == terms("wie viele Folgen")
+    assert terms("Staatsangehörigkeit Mark Webber") == terms("Nationalität Mark Webber")
+
+
 def test_second_language_words_for_the_series_parts() -> None:
     assert terms("how many chapters has the serie") == terms("how many episodes has the serie")
     assert terms("who is the regista") == terms("who is the director")

@@ -27,6 +27,8 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("wieviele", "?count"),
     ("wieviel", "?count"),
     ("how much", "?count"),
+    ("anzahl", "?count"),
+    ("number of", "?count"),
     ("wie lange", "?duration"),
     ("wie lang", "?duration"),
     ("how long", "?duration"),
@@ -186,7 +188,7 @@ _STOPWORDS = frozenset(
     guten herren damen geehrte geehrter geehrtes sehr liebe lieber dear voraus advance
     wusste wussten gern gerne interessieren interessiert interessiere
     dat warn nem nen herr herrn tatsachlich wenigstens drin gabs sorry actual
-    quizfrage trivia iirc afaik imho fwiw
+    quizfrage trivia iirc afaik imho fwiw somethin nothin
     """.split()
 )
 
@@ -199,8 +201,9 @@ _SAYS_NOTHING = frozenset(
 
 _ASKING_VERBS = frozenset("name list nenne nenn nennen erzahl erzahle".split())
 
-# Suffixes removed from longer words, longest first: enough to meet "Folgen"/"Folge" or
-# "released"/"release" without a full stemmer for two languages.
+# Suffixes removed from longer words, longest first: enough to meet "Folgen"/"Folge",
+# "released"/"release", "Produzentin"/"Produzent" or a dropped g ("drivin'"/"driving") without a
+# full stemmer for two languages.
 _SUFFIXES = (
     "ungen",
     "ation",
@@ -216,6 +219,7 @@ _SUFFIXES = (
     "er",
     "es",
     "ed",
+    "in",
     "or",
     "e",
     "s",
@@ -280,6 +284,8 @@ _SHORTHAND = {
     "eingestampft": "eingestellt", "streamer": "streamingdienst",
     "wat": "was", "abt": "about", "frm": "from", "dt": "deutsche", "synchro": "synchronfassung",
     "prasi": "prasident",
+    "staatsangehorigkeit": "nationalitat", "staatsburgerschaft": "nationalitat", "citizenship": "nationality",
+    "produktionsgesellschaft": "produktionsfirma", "produktionsgesellschaften": "produktionsfirma",
     # second-language words for the series' parts and people ("how many chapters has the serie?")
     "chapter": "episode", "chapters": "episodes", "capitulo": "episode", "capitulos": "episodes",
     "episodio": "episode", "episodios": "episodes", "episodi": "episodes", "regista": "director",
