@@ -8,14 +8,11 @@ driver), so no answer leads with "Yes".
 
 from __future__ import annotations
 
-import re
-
 from bot.core.query import Query
 from bot.core.schema import Lang
 from bot.core.text import asks_yes_or_no, clean, is_count, terms_of_cleaned
 
 _ALREADY = ("yes", "no", "ja", "nein")
-_ALTERNATIVES = re.compile(r"\b(?:or|oder)\b")
 NO: dict[Lang, str] = {"de": "Nein.", "en": "No."}  # put before the answer, with a space
 
 
@@ -31,6 +28,6 @@ def lead(query: Query, answer: str, lang: Lang) -> str | None:
     if cleaned.startswith(_ALREADY):
         return None
     stated = {term for term in terms_of_cleaned(cleaned) if is_count(term)}
-    if _ALTERNATIVES.search(query.cleaned):  # "6 oder 8 Folgen?": wrong only if none of them is stated
+    if query.offers_choices:  # "6 oder 8 Folgen?": wrong only if none of them is stated
         return NO[lang] if stated and not claimed & stated else None
     return NO[lang] if stated and not claimed <= stated else None

@@ -7,6 +7,7 @@ question it came from (only text from the knowledge base is cached, by the index
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -127,8 +128,8 @@ class Query:
         claims = frozenset(claim_terms - opened)
         asked.difference_update(guesses, (w for w in words if number_of(w) in guesses))
         disputed = claims if open_question else frozenset()
-        if not any(t[0] not in "?#" for t in asked.intersection(terms)):
-            if not any(t[0] not in "?#" for t in led.intersection(terms)):
+        if not _says_something(asked.intersection(terms)):
+            if not _says_something(led.intersection(terms)):
                 return cls(text, cleaned, terms, words, guesses=guesses, checked=claims, disputed=disputed)
             asked |= led  # "Der Sohn eines Weltmeisters ist dabei. Wer ist es?"
         weights = {
@@ -148,6 +149,11 @@ class Query:
         """The years asked about: a guessed one ("2016, oder?") or one only said around the question
         excludes nothing."""
         return tuple(t for t in self.terms if is_year(t) and t not in self.guesses and self.weight(t) > CONTEXT_WEIGHT)
+
+    @property
+    def offers_choices(self) -> bool:
+        """Whether the question offers alternatives ("6 oder 8 Folgen?", "Erskine or Kapadia?")."""
+        return _OR.search(self.cleaned) is not None
 
     @property
     def either_years(self) -> frozenset[str]:
@@ -261,7 +267,8 @@ def _hedged(clause: str) -> bool:
     return _HEDGE.match(clause) is not None or _REPORTED.match(clause) is not None or _courteous(clause)
 
 
-def _says_something(found: tuple[str, ...]) -> bool:
+def _says_something(found: Iterable[str]) -> bool:
+    """Whether any of the terms is a word of its own, not only a question word or an episode."""
     return any(term[0] not in "?#" for term in found)
 
 
