@@ -125,6 +125,8 @@ def test_a_year_said_aloud_is_a_year() -> None:
 
 def test_quiz_forms_say_nothing_of_the_question() -> None:
     assert terms("True or false: the series came out in 2018") == terms("the series came out in 2018")
+    assert terms("Fill in the blank: the series has ___ episodes") == terms("the series has episodes")
+    assert terms("Kumpel sagt acht, wer hat denn recht?") == terms("Kumpel sagt acht")
     assert terms("Wahr oder falsch: Mardenborough kam übers Zocken zum Motorsport") == terms(
         "Mardenborough kam übers Gaming zum Motorsport"
     )

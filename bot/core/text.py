@@ -194,9 +194,12 @@ _STOPWORDS = frozenset(
 
 # Phrases that say nothing of the question, though "Tag", "morning" or "recht" alone may.
 _SAYS_NOTHING = frozenset(
-    """guten tag|guten morgen|guten abend|good morning|good afternoon|good evening|wer hat recht|wer hat denn recht
-    |who is right|whos right|who s right|true or false|wahr oder falsch|richtig oder falsch|fill in the blank
-    |fill in|bonus round|bonusfrage""".replace("\n", "").split("|")
+    (
+        *("guten tag", "guten morgen", "guten abend", "good morning", "good afternoon", "good evening"),
+        *("wer hat recht", "wer hat denn recht", "who is right", "whos right", "who s right"),
+        *("true or false", "wahr oder falsch", "richtig oder falsch", "fill in the blank", "fill in"),
+        *("bonus round", "bonusfrage"),
+    )
 )
 
 _ASKING_VERBS = frozenset("name list nenne nenn nennen erzahl erzahle".split())
