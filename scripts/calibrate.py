@@ -2,7 +2,7 @@
 
 For each question of the blind sets tuned on (the tune half and the fresh sets already read, under
 tests/data/blind/, written by people who never saw the knowledge or the engine; the hold-out half
-and the fourth fresh set stay unseen) it takes the engine's fused candidates and their features and
+and the fresh sets reported untouched stay unseen) it takes the engine's fused candidates and their features and
 labels the top candidate: right when its answer contains what the question expects (the rule of
 ../shared/eval/score.py), and for an off-topic question right only when the top entry is an honest
 "no source says" one. A logistic regression (L2, plain numpy) maps the features to the chance of

@@ -206,19 +206,21 @@ def _parts(folded: str) -> list[_Part]:
     sentence, a greeting, a clause that recalls or claims: "ich glaube, …", "I read 100k").
     `folded` is the text as `plain` leaves it."""
     sentences = [s for s in _SENTENCE_END.split(_REPLYING.sub("", folded.strip())) if s.strip()]
-    asking = [s.rstrip().endswith("?") or _INDIRECT.search(clean_plain(s)) is not None for s in sentences]
-    if not any(asking):
-        asking = [True] * len(sentences)
-    beside_another = sum(asking) > 1
     cuts = []
     offered: list[list[tuple[str, tuple[str, ...]]]] = []  # lettered choices: "A) Netflix B) Amazon C) DAZN"
+    asking = []
     for sentence in sentences:
         letters = list(_LETTERED.finditer(sentence))
         choices = sentence[letters[0].start() :] if len(letters) > 1 else ""
-        sentence = sentence[: len(sentence) - len(choices)]
+        head = sentence[: len(sentence) - len(choices)]
         offered.append([(cleaned, terms_of_cleaned(cleaned))] if (cleaned := clean_plain(choices)) else [])
-        clauses = [cleaned for clause in _CLAUSE.split(sentence) if (cleaned := clean_plain(clause))]
+        clauses = [cleaned for clause in _CLAUSE.split(head) if (cleaned := clean_plain(clause))]
         cuts.append([(clause, terms_of_cleaned(clause)) for clause in clauses])
+        said = " ".join(clauses + [clause for clause, _ in offered[-1]])
+        asking.append(sentence.rstrip().endswith("?") or _INDIRECT.search(said) is not None)
+    if not any(asking):
+        asking = [True] * len(sentences)
+    beside_another = sum(asking) > 1
     first_asking = asking.index(True) if sentences else 0
     asked_terms = {t for cut, asks in zip(cuts, asking, strict=True) if asks for _, found in cut for t in found}
     short = sum(t[0] not in "?#" for t in asked_terms) <= SHORT_QUESTION
