@@ -23,6 +23,10 @@ SIX = "The series has six episodes of 26 minutes each."
         ("is it 26 minutes per episode?", None),
         ("has it got 6 or 8 episodes?", None),  # alternatives: one of them is right
         ("has it got 7 or 8 episodes?", "No."),
+        # a tag ending the claim offers no choice: one wrong number of two is still wrong
+        ("Sechs Folgen à 45 Minuten, oder?", "No."),
+        ("six episodes of 45 minutes, or not?", "No."),
+        ("Sechs Folgen à 26 Minuten, oder?", None),
     ],
 )
 def test_a_wrong_number_gets_a_no(question: str, expected: str | None) -> None:

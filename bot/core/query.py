@@ -72,7 +72,8 @@ _REPORTED = re.compile(
 )
 
 _LETTERED = re.compile(r"(?:^|\s)\(?[a-d]\)\s")  # "A) Netflix B) Amazon C) DAZN"
-_OR = re.compile(r"\b(?:or|oder)\b")
+# "or" that offers a choice, not the tag ending a claim ("acht Folgen, oder?", "six, or not?")
+_OR = re.compile(r"\b(?:or|oder)\b(?!(?: (?:nicht|not|so|was|wie|what))?$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class Query:
     # a claim made beside an open question ("Lotterer ist doch Belgier, oder? Welche Nationalität hat
     # er?"): its words are the claim to correct, not what the question is about
     disputed: frozenset[str] = frozenset()
+    offers_choices: bool = False  # it offers alternatives ("6 oder 8 Folgen?", "Erskine or Kapadia?")
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -101,10 +103,11 @@ class Query:
         parts = _parts(plain(text))
         words = tuple(word for part in parts for word in part.words)
         cleaned = " ".join(words)
+        offers = any(_OR.search(" ".join(part.words)) for part in parts)
         if len(parts) == 1:
             terms = parts[0].terms
             if parts[0].role == "asks":  # most questions: one clause that asks
-                return cls(text, cleaned, terms, words)
+                return cls(text, cleaned, terms, words, offers_choices=offers)
         else:  # a concept or an episode number spans no clause ("wie, viele"): the clauses' terms
             terms = tuple(dict.fromkeys(term for part in parts for term in part.terms))
         asked: set[str] = set()
@@ -130,12 +133,12 @@ class Query:
         disputed = claims if open_question else frozenset()
         if not _says_something(asked.intersection(terms)):
             if not _says_something(led.intersection(terms)):
-                return cls(text, cleaned, terms, words, guesses=guesses, checked=claims, disputed=disputed)
+                return cls(text, cleaned, terms, words, {}, guesses, claims, disputed, offers)
             asked |= led  # "Der Sohn eines Weltmeisters ist dabei. Wer ist es?"
         weights = {
             item: LEAD_WEIGHT if item in led else CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked
         }
-        return cls(text, cleaned, terms, words, weights, guesses, claims, disputed)
+        return cls(text, cleaned, terms, words, weights, guesses, claims, disputed, offers)
 
     def weight(self, term_or_word: str) -> float:
         return self.weights.get(term_or_word, 1.0)
@@ -149,11 +152,6 @@ class Query:
         """The years asked about: a guessed one ("2016, oder?") or one only said around the question
         excludes nothing."""
         return tuple(t for t in self.terms if is_year(t) and t not in self.guesses and self.weight(t) > CONTEXT_WEIGHT)
-
-    @property
-    def offers_choices(self) -> bool:
-        """Whether the question offers alternatives ("6 oder 8 Folgen?", "Erskine or Kapadia?")."""
-        return _OR.search(self.cleaned) is not None
 
     @property
     def either_years(self) -> frozenset[str]:
@@ -187,6 +185,7 @@ class Query:
             self.guesses,
             self.checked,
             self.disputed,
+            self.offers_choices,
         )
 
 

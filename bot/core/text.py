@@ -235,8 +235,8 @@ _YES_NO_OPENERS = frozenset(
     fuhren gewann gewannen stimmt true wahr richtig""".split()
 )
 _YES_NO_TAGS = (
-    *("right", "correct", "isnt it", "arent they", "didnt they", "wasnt it", "yeah"),
-    *("oder", "richtig", "gell", "ne"),
+    *("right", "correct", "isnt it", "arent they", "didnt they", "wasnt it", "yeah", "or not"),
+    *("oder", "richtig", "gell", "ne", "oder nicht"),
 )
 
 
