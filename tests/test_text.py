@@ -193,3 +193,13 @@ def test_pronouns_and_vague_words_are_fillers() -> None:
     assert terms("Wie viele Zuschauer warn dat tatsächlich, Herr Bot?") == terms("Wie viele Zuschauer?")
     assert terms("sorry, which docs has the director made") == terms("which documentaries has the director made")
     assert terms("wer hat den Nissan konstruiert") == terms("wer hat den Nissan entworfen")
+
+
+def test_polite_formulas_are_fillers() -> None:
+    assert terms("Erbitte Auskunft über die Produzentin der Reihe.") == terms("die Produzentin der Serie?")
+    assert set(terms("Könnten Sie mir freundlicherweise sagen, wer Regie führte?")) == set(terms("wer führte Regie?"))
+    assert terms("Would you kindly tell me the name of the gentleman who directed it?") == terms(
+        "tell me the name of the one who directed it?"
+    )
+    assert terms("I should be grateful to learn who won") == terms("who won")
+    assert terms("Welche Nummer trug der siegreiche Wagen?") == terms("Welche Nummer trug der Sieger-Wagen?")

@@ -189,6 +189,9 @@ _STOPWORDS = frozenset(
     wusste wussten gern gerne interessieren interessiert interessiere
     dat warn nem nen herr herrn tatsachlich wenigstens drin gabs sorry actual
     quizfrage trivia iirc afaik imho fwiw somethin nothin
+    konnten konntet wissen gewesen freundlich freundlicherweise freundlichen grussen beziehungsweise
+    irgendetwas erbitte auskunft
+    kindly grateful gentleman gentlemen madam should learn correctly supposedly saw
     """.split()
 )
 
@@ -281,6 +284,8 @@ _SHORTHAND = {
     "podest": "podium", "podestplatz": "podium", "podestplatze": "podium", "kollege": "teamkollege",
     "kollegen": "teamkollegen", "kollegin": "teamkollegin", "noob": "beginner", "noobs": "beginners",
     "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
+    "reihe": "serie", "dokureihe": "dokuserie", "dokumentarreihe": "dokuserie", "siegreiche": "sieger",
+    "siegreichen": "sieger", "siegerfahrzeug": "siegerauto", "mannschaft": "team",
     "geholt": "gewonnen", "gwunne": "gewonnen", "gwunnen": "gewonnen", "auftaucht": "vorkommt",
     "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht", "gefahren": "fuhr", "fahrt": "fuhr",
     "konstruiert": "entworfen", "gebaut": "entworfen", "zocken": "gaming", "zocker": "gamer",
