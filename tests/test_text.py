@@ -95,6 +95,10 @@ def test_shorthand_and_everyday_words_meet_the_knowledges_words() -> None:
     assert terms("wie viele min hat eine folge") == terms("wie viele minuten hat eine folge")
     assert terms("hat Audi 2015 den Sieg geholt") == terms("hat Audi 2015 den Sieg gewonnen")
     assert terms("für wen ist Prost gefahren") == terms("für wen ist Prost fuhr")  # not "Gefahr", danger
+    assert terms("Nr. 19") == terms("Nummer 19")
+    assert terms("der Nissan GTR") == terms("der Nissan GT-R")
+    assert terms("Motor des Fahrzeugs") == terms("Motor des Autos")
+    assert terms("Wer ist da einfach Zweiter geworden, ähm?") == terms("Wer ist da Zweiter?")
 
 
 def test_german_contractions_of_a_preposition_and_article_are_fillers_like_their_parts() -> None:

@@ -190,7 +190,7 @@ _STOPWORDS = frozenset(
     dat warn nem nen herr herrn tatsachlich wenigstens drin gabs sorry actual
     quizfrage trivia iirc afaik imho fwiw somethin nothin
     konnten konntet wissen gewesen freundlich freundlicherweise freundlichen grussen beziehungsweise
-    irgendetwas erbitte auskunft
+    irgendetwas erbitte auskunft einfach durch geworden ahm
     kindly grateful gentleman gentlemen madam should learn correctly supposedly saw
     """.split()
 )
@@ -285,7 +285,8 @@ _SHORTHAND = {
     "kollegen": "teamkollegen", "kollegin": "teamkollegin", "noob": "beginner", "noobs": "beginners",
     "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
     "reihe": "serie", "dokureihe": "dokuserie", "dokumentarreihe": "dokuserie", "siegreiche": "sieger",
-    "siegreichen": "sieger", "siegerfahrzeug": "siegerauto", "mannschaft": "team",
+    "siegreichen": "sieger", "siegerfahrzeug": "siegerauto", "mannschaft": "team", "fahrzeugs": "autos", "nr": "nummer",
+    "gtr": "gt r", "ppl": "people",
     "geholt": "gewonnen", "gwunne": "gewonnen", "gwunnen": "gewonnen", "auftaucht": "vorkommt",
     "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht", "gefahren": "fuhr", "fahrt": "fuhr",
     "konstruiert": "entworfen", "gebaut": "entworfen", "zocken": "gaming", "zocker": "gamer",
