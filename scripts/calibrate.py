@@ -47,10 +47,11 @@ def contains(answer: str, expected: str) -> bool:
 
 
 def right(item: dict[str, Any], entry: Entry) -> bool:
+    """Whether answering from `entry` is right by score.py's rule: an off-topic question must get no
+    fact, an in-scope one the expected fact, which an honest "no source says …" entry may hold too
+    ("only a June 2017 snapshot: 4.5 of 5 stars")."""
     if item.get("expect") == "abstain":
         return entry.status == "unknown"
-    if entry.status != "known":
-        return False
     text = getattr(entry.answer, item["lang"])
     if "expect_all" in item:
         return all(contains(text, s) for s in item["expect_all"])
@@ -107,7 +108,7 @@ def main() -> None:
     # an off-topic question no entry matches at all is declined at any threshold
     unmatched = offtopic - sum(1 for item, _ in ranked if item.get("expect") == "abstain")
     print(f"5-fold cross-validated\n{'answer at':>10}{'correct':>9}{'wrong':>8}{'declined':>10}")
-    for threshold in (0.6, 0.7, 0.8, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.95):
+    for threshold in (0.6, 0.7, 0.8, 0.85, 0.87, 0.88, 0.89, 0.9, 0.91, 0.92, 0.95):
         correct, wrong, declined = 0, 0, unmatched
         for (item, found), chance, good_top in zip(ranked, chances, y, strict=True):
             answers = chance >= threshold and decide.answerable(found.ranked[0], found)

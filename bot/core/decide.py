@@ -26,11 +26,11 @@ _POOL = 10  # candidates taken from each retriever
 MAX_SUGGESTIONS = 3
 
 # Fitted by scripts/calibrate.py (see its output for the fit's figures); the order of `features`.
-COEFFICIENTS = (-1.563, 2.407, 4.090, 1.593, 2.403, 0.971, 1.074, -0.269, -3.107, -2.288)
+COEFFICIENTS = (-1.889, 2.445, 4.679, 2.162, 2.908, 0.809, 1.215, -0.090, -3.335, -2.629)
 # Least probability of being right for an answer: the lowest threshold whose cross-validated wrong
-# answers in scripts/calibrate.py stay at or below 1.5 % (1.5 % at 0.89, 1.7 % at 0.87), as questions
-# that tuned nothing have had about half a point more wrong answers than that table.
-ANSWER_CONFIDENCE = 0.89
+# answers in scripts/calibrate.py stay at or below 0.8 % (0.8 % at 0.90, 1.0 % at 0.88), as questions
+# that tuned nothing have had about one point more wrong answers than that table, and the bar is 2 %.
+ANSWER_CONFIDENCE = 0.90
 CLEAR_CONFIDENCE = 0.93  # below this an answer still offers the alternatives
 SUGGEST_CONFIDENCE = 0.3  # least for "did you mean"
 SUGGEST_FUSED = 0.35  # least fused score for a candidate to be offered at all
