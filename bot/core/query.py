@@ -133,7 +133,16 @@ class Query:
         disputed = claims if open_question else frozenset()
         if not _says_something(asked.intersection(terms)):
             if not _says_something(led.intersection(terms)):
-                return cls(text, cleaned, terms, words, {}, guesses, claims, disputed, offers)
+                return cls(
+                    text,
+                    cleaned,
+                    terms,
+                    words,
+                    guesses=guesses,
+                    checked=claims,
+                    disputed=disputed,
+                    offers_choices=offers,
+                )
             asked |= led  # "Der Sohn eines Weltmeisters ist dabei. Wer ist es?"
         weights = {
             item: LEAD_WEIGHT if item in led else CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked

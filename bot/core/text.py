@@ -277,7 +277,7 @@ _SHORTHAND = {
     "ep": "episode", "eps": "episodes", "lm": "le mans", "dnf": "retired", "dnfs": "retired",
     "p1": "first place", "p2": "second place", "p3": "third place", "og": "original",
     "prod": "production", "docu": "documentary", "doc": "documentary", "docs": "documentaries",
-    "b4": "before", "irl": "real", "pls": "please",
+    "b4": "before", "irl": "real", "pls": "please", "ppl": "people", "nr": "nummer", "gtr": "gt r",
     "ca": "circa", "mins": "minutes", "min": "minutes", "hrs": "hours", "yr": "year", "yrs": "years",
     # everyday words for what the knowledge calls otherwise
     "fzg": "auto", "fahrzeug": "auto", "fahrzeuge": "autos", "wagen": "auto", "bolide": "auto", "boliden": "autos",
@@ -285,8 +285,7 @@ _SHORTHAND = {
     "kollegen": "teamkollegen", "kollegin": "teamkollegin", "noob": "beginner", "noobs": "beginners",
     "newbie": "beginner", "newbies": "beginners", "auflage": "ausgabe", "sendung": "serie",
     "reihe": "serie", "dokureihe": "dokuserie", "dokumentarreihe": "dokuserie", "siegreiche": "sieger",
-    "siegreichen": "sieger", "siegerfahrzeug": "siegerauto", "mannschaft": "team", "fahrzeugs": "autos", "nr": "nummer",
-    "gtr": "gt r", "ppl": "people",
+    "siegreichen": "sieger", "siegerfahrzeug": "siegerauto", "mannschaft": "team", "fahrzeugs": "autos",
     "geholt": "gewonnen", "gwunne": "gewonnen", "gwunnen": "gewonnen", "auftaucht": "vorkommt",
     "auftauchen": "vorkommen", "mitgewirkt": "mitgemacht", "gefahren": "fuhr", "fahrt": "fuhr",
     "konstruiert": "entworfen", "gebaut": "entworfen", "zocken": "gaming", "zocker": "gamer",
