@@ -32,6 +32,11 @@ def test_a_comparison_beside_the_question_counts_less() -> None:
     english = Query.parse("how long are the episodes, like a quali session?")
     assert (german.weight("streck"), german.weight("monza")) == (1.0, CONTEXT_WEIGHT)
     assert (english.weight("episod"), english.weight("quali")) == (1.0, CONTEXT_WEIGHT)
+    # a sentence of its own, question mark and all, that only compares
+    beside = Query.parse("Wer ist der Chef des ACO? So wie der NASCAR-Präsident?")
+    assert (beside.weight("chef"), beside.weight("nascar")) == (1.0, CONTEXT_WEIGHT)
+    # a question made only of a claim still asks it
+    assert Query.parse("I think it was 2016?").weight("2016") == 1.0
 
 
 def test_a_statement_before_a_short_question_says_what_it_asks_about() -> None:

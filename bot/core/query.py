@@ -239,8 +239,6 @@ def _parts(folded: str) -> list[_Part]:
         if asks:
             role = "checks" if _checks(" ".join(clauses), cut, beside_another) else "asks"
         hedges = [_hedged(clause) for clause in clauses]
-        if asks and all(hedges):  # a question made only of a claim ("I think it was 2016?") still asks it
-            hedges = [False] * len(clauses)
         read.append((cut, asks, role, hedges))
     # and so does one whose claim is all it says ("Webber said you can smell something, what was it?")
     asked = [found for cut, asks, _, hedges in read if asks for (_, found), h in zip(cut, hedges, strict=True) if not h]
