@@ -191,7 +191,7 @@ _STOPWORDS = frozenset(
     quizfrage trivia iirc afaik imho fwiw somethin nothin
     konnten konntet wissen gewesen freundlich freundlicherweise freundlichen grussen beziehungsweise
     irgendetwas erbitte auskunft einfach durch geworden ahm
-    kindly grateful gentleman gentlemen madam should learn correctly supposedly saw
+    kindly grateful gentleman gentlemen madam should learn correctly supposedly saw up
     """.split()
 )
 
