@@ -96,6 +96,7 @@ def test_shorthand_and_everyday_words_meet_the_knowledges_words() -> None:
     assert terms("hat Audi 2015 den Sieg geholt") == terms("hat Audi 2015 den Sieg gewonnen")
     assert terms("für wen ist Prost gefahren") == terms("für wen ist Prost fuhr")  # not "Gefahr", danger
     assert terms("Nr. 19") == terms("Nummer 19")
+    assert terms("when did the merc take off") == terms("when did the mercedes take off")
     assert terms("der Nissan GTR") == terms("der Nissan GT-R")
     assert terms("Motor des Fahrzeugs") == terms("Motor des Autos")
     assert terms("Wer ist da einfach Zweiter geworden, ähm?") == terms("Wer ist da Zweiter?")

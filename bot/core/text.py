@@ -280,6 +280,7 @@ _SHORTHAND = {
     "p1": "first place", "p2": "second place", "p3": "third place", "og": "original",
     "prod": "production", "docu": "documentary", "doc": "documentary", "docs": "documentaries",
     "b4": "before", "irl": "real", "pls": "please", "ppl": "people", "nr": "nummer", "gtr": "gt r",
+    "merc": "mercedes", "mercs": "mercedes", "doco": "documentary", "docuseries": "documentary series",
     "ca": "circa", "mins": "minutes", "min": "minutes", "hrs": "hours", "yr": "year", "yrs": "years",
     # everyday words for what the knowledge calls otherwise
     "fzg": "auto", "fahrzeug": "auto", "fahrzeuge": "autos", "wagen": "auto", "bolide": "auto", "boliden": "autos",
