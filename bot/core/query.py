@@ -240,7 +240,8 @@ def _parts(folded: str) -> list[_Part]:
             role = "checks" if _checks(" ".join(clauses), cut, beside_another) else "asks"
         hedges = [_hedged(clause) for clause in clauses]
         read.append((cut, asks, role, hedges))
-    # and so does one whose claim is all it says ("Webber said you can smell something, what was it?")
+    # A question made only of what is said around one still asks it ("I think it was 2016?", "Webber
+    # said you can smell something, what was it?"); beside another that asks, it is said around that.
     asked = [found for cut, asks, _, hedges in read if asks for (_, found), h in zip(cut, hedges, strict=True) if not h]
     if not any(map(_says_something, asked)):
         read = [(cut, asks, role, [h and not asks for h in hedges]) for cut, asks, role, hedges in read]
