@@ -132,21 +132,13 @@ class Query:
         asked.difference_update(guesses, (w for w in words if number_of(w) in guesses))
         disputed = claims if open_question else frozenset()
         if not _says_something(asked.intersection(terms)):
-            if not _says_something(led.intersection(terms)):
-                return cls(
-                    text,
-                    cleaned,
-                    terms,
-                    words,
-                    guesses=guesses,
-                    checked=claims,
-                    disputed=disputed,
-                    offers_choices=offers,
-                )
             asked |= led  # "Der Sohn eines Weltmeisters ist dabei. Wer ist es?"
-        weights = {
-            item: LEAD_WEIGHT if item in led else CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked
-        }
+        # nothing asked nor led to that says something: every word weighs fully
+        weights = (
+            {item: LEAD_WEIGHT if item in led else CONTEXT_WEIGHT for item in (*terms, *words) if item not in asked}
+            if _says_something(asked.intersection(terms))
+            else {}
+        )
         return cls(text, cleaned, terms, words, weights, guesses, claims, disputed, offers)
 
     def weight(self, term_or_word: str) -> float:

@@ -192,7 +192,7 @@ _STOPWORDS = frozenset(
     konnten konntet wissen gewesen freundlich freundlicherweise freundlichen grussen beziehungsweise
     irgendetwas erbitte auskunft einfach durch geworden ahm
     kindly grateful gentleman gentlemen madam should learn correctly supposedly saw up
-    wait ages used use plus little always getting keep away usual ask dumb mind bunch official offiziell offizielle
+    wait ages used use plus little always getting away usual ask dumb mind bunch official offiziell offizielle
     gemass zeitlich hauptsachlich erreicht ursprunglich
     """.split()
 )
